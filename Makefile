@@ -1,0 +1,47 @@
+# sigprojects: `make run` for the demo, `make test` for the whole test suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: setup run test lint check-migrations translations messages clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed translations
+
+translations: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py compile_translations
+
+# Extract new strings into locale/da/LC_MESSAGES/django.po (needs GNU gettext).
+messages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemessages --locale da --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*"
+
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Open http://$(HOST)/ and log in with one of the demo logins above."
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+test: setup
+	SECRET_KEY=test-only-not-secret $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,370 @@
+"""Creation of the demo data set and of synthetic projects, idempotent and in bulk."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from projects.models import (
+    AIActRiskClass,
+    AITechnique,
+    Area,
+    Barrier,
+    BarrierCategory,
+    Decision,
+    DPIAStatus,
+    FundingRound,
+    LessonCategory,
+    LessonLearned,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Outcome,
+    Phase,
+    PhaseKind,
+    Project,
+    Role,
+    Severity,
+    StatusUpdate,
+    YesNoUnknown,
+)
+
+from . import catalogue
+from .catalogue import DemoBarrier, DemoLesson
+from .timeline import Timeline, build_timeline
+
+User = get_user_model()
+SYNTHETIC_MARK = "syntetisk"
+BATCH = 2000
+
+
+@dataclass
+class SeedReport:
+    organisations: int = 0
+    funding_rounds: int = 0
+    users: int = 0
+    projects: int = 0
+
+
+def seed_reference(report: SeedReport) -> None:
+    """Organisations, funding rounds and the demo users with their memberships."""
+    for name, kind, code in catalogue.ORGANISATIONS:
+        _, created = Organisation.objects.get_or_create(
+            name=name, defaults={"kind": kind, "short_code": code}
+        )
+        report.organisations += created
+    for name, year, pool in catalogue.FUNDING_ROUNDS:
+        _, created = FundingRound.objects.get_or_create(
+            name=name, defaults={"year": year, "pool_dkk": pool}
+        )
+        report.funding_rounds += created
+    organisations = {o.name: o for o in Organisation.objects.all()}
+    for demo in catalogue.DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "email": f"{demo.username}@example.dk",
+                "is_staff": demo.superuser,
+                "is_superuser": demo.superuser,
+            },
+        )
+        if created:
+            user.set_password(catalogue.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            report.users += 1
+        Membership.objects.get_or_create(
+            user=user,
+            organisation=organisations[demo.organisation],
+            defaults={"role": demo.role},
+        )
+
+
+def _coordinators() -> dict[int, object]:
+    """One coordinator per organisation, used as the author of its generated records."""
+    authors = {}
+    memberships = Membership.objects.filter(role=Role.COORDINATOR).select_related("user")
+    for membership in memberships.order_by("id"):
+        authors.setdefault(membership.organisation_id, membership.user)
+    return authors
+
+
+def _insert(
+    projects: list[Project],
+    timelines: list[Timeline],
+    participants: list[tuple[Project, Organisation]],
+) -> None:
+    """Insert projects and everything under them, parents first so that ids are known."""
+    Project.objects.bulk_create(projects, batch_size=BATCH)
+    Project.participants.through.objects.bulk_create(
+        [
+            Project.participants.through(project_id=project.pk, organisation_id=organisation.pk)
+            for project, organisation in participants
+        ],
+        batch_size=BATCH,
+    )
+    for model, attribute in [
+        (Phase, "phases"),
+        (StatusUpdate, "updates"),
+        (Barrier, "barriers"),
+        (Decision, "decisions"),
+    ]:
+        rows = [row for timeline in timelines for row in getattr(timeline, attribute)]
+        model.objects.bulk_create(rows, batch_size=BATCH)
+    lessons = [row for timeline in timelines for row in timeline.lessons]
+    LessonLearned.objects.bulk_create(lessons, batch_size=BATCH)
+    Decision.barriers.through.objects.bulk_create(
+        [
+            Decision.barriers.through(decision_id=decision.pk, barrier_id=barrier.pk)
+            for timeline in timelines
+            for decision, barrier in timeline.decision_barriers
+        ],
+        batch_size=BATCH,
+    )
+
+
+def seed_real_projects(report: SeedReport, *, today: date) -> None:
+    """The programme's real projects from the catalogue, each with its invented history."""
+    organisations = {o.name: o for o in Organisation.objects.all()}
+    rounds = {r.name: r for r in FundingRound.objects.all()}
+    authors = _coordinators()
+    existing = set(Project.objects.values_list("title", "lead_organisation__name"))
+    projects, timelines, participants = [], [], []
+    for spec in catalogue.PROJECTS:
+        if (spec.title, spec.lead) in existing:
+            continue
+        lead = organisations[spec.lead]
+        project = Project(
+            title=spec.title,
+            summary=spec.summary,
+            lead_organisation=lead,
+            funding_round=rounds[spec.round_name],
+            area=spec.area,
+            ai_technique=spec.technique,
+            grant_dkk=spec.grant_dkk,
+            total_budget_dkk=spec.budget_dkk,
+            project_owner=f"Direktør, {lead.name}",
+            contact_name=f"Projektleder, {lead.name}",
+            start_date=spec.start,
+            planned_end_date=spec.start + timedelta(days=3 * 365),
+            outcome=spec.outcome,
+            outcome_note=spec.outcome_note,
+            personal_data=spec.personal_data,
+            legal_basis=spec.legal_basis,
+            dpia_status=spec.dpia,
+            ai_act_risk_class=spec.ai_act,
+            medical_device=spec.medical_device,
+            suppliers=spec.suppliers,
+            expected_hours_per_year=spec.expected_hours,
+            realised_hours_per_year=spec.realised_hours,
+            expected_dkk_per_year=spec.expected_dkk,
+            realised_dkk_per_year=spec.realised_dkk,
+            benefits_note=spec.benefits_note,
+        )
+        rng = random.Random(spec.title)
+        timelines.append(
+            build_timeline(
+                project,
+                rng=rng,
+                today=today,
+                reached=PhaseKind(spec.reached),
+                on_hold=spec.on_hold,
+                update_count=max((today - spec.start).days // 61, 1),
+                barriers=list(spec.barriers),
+                lessons=list(spec.lessons),
+                author=authors.get(lead.pk),
+                help_text=spec.help_text,
+            )
+        )
+        projects.append(project)
+        participants += [(project, organisations[name]) for name in spec.participants]
+    with transaction.atomic():
+        _insert(projects, timelines, participants)
+    report.projects += len(projects)
+
+
+# Synthetic projects: distributions chosen to look like a national portfolio.
+_REACHED_WEIGHTS = {
+    PhaseKind.CLARIFICATION: 15,
+    PhaseKind.DEVELOPMENT: 25,
+    PhaseKind.TRIAL: 30,
+    PhaseKind.IMPLEMENTATION: 12,
+    PhaseKind.OPERATION: 12,
+    PhaseKind.SCALING: 6,
+}
+_BARRIER_WEIGHTS = {
+    BarrierCategory.LEGAL: 25,
+    BarrierCategory.DATA: 25,
+    BarrierCategory.REGULATION: 8,
+    BarrierCategory.ETHICS: 8,
+    BarrierCategory.TECHNOLOGY: 10,
+    BarrierCategory.ORGANISATION: 10,
+    BarrierCategory.ECONOMY: 6,
+    BarrierCategory.SUPPLIERS: 6,
+    BarrierCategory.OTHER: 2,
+}
+_BARRIER_ASPECTS = ["adgang", "afklaring", "kvalitet", "kapacitet"]
+_TITLES = {
+    Area.HEALTH: [
+        "Tidlig opsporing af forværring",
+        "Billedanalyse i radiologien",
+        "Prioritering af henvisninger",
+        "Beslutningsstøtte i akutmodtagelsen",
+    ],
+    Area.EMPLOYMENT: ["Match mellem ledige og job", "Forudsigelse af langtidsledighed"],
+    Area.SOCIAL: ["Tidlig indsats for udsatte borgere", "Støtte til sagsbehandling"],
+    Area.CHILDREN: ["Opsporing af mistrivsel", "Screening af underretninger"],
+    Area.ELDERLY: ["Ruteplanlægning i hjemmeplejen", "Faldforebyggelse med sensorer"],
+    Area.CLIMATE: ["Energistyring i kommunale bygninger", "Optimering af affaldsindsamling"],
+    Area.TECHNICAL: ["Hurtigere byggesagsbehandling", "Vedligehold af veje med billedanalyse"],
+    Area.ADMINISTRATION: [
+        "Journalisering af post",
+        "Anonymisering ved aktindsigt",
+        "Chatbot til borgerservice",
+    ],
+}
+
+
+def _synthetic_specs(
+    rng: random.Random, reached: PhaseKind, count: int, lesson_count: int
+) -> tuple[list[DemoBarrier], list[DemoLesson]]:
+    kinds = list(PhaseKind)[: list(PhaseKind).index(reached) + 1]
+    barriers = []
+    for _ in range(count):
+        category = rng.choices(list(_BARRIER_WEIGHTS), weights=list(_BARRIER_WEIGHTS.values()))[0]
+        early = category in (BarrierCategory.LEGAL, BarrierCategory.DATA)
+        phase = kinds[0] if early and rng.random() < 0.6 else rng.choice(kinds)
+        resolved = rng.random() < 0.5
+        barriers.append(
+            DemoBarrier(
+                category=category,
+                title=f"{BarrierCategory(category).label}: {rng.choice(_BARRIER_ASPECTS)}",
+                description="Barrieren er beskrevet i projektets risikolog.",
+                severity=rng.choice(list(Severity)),
+                phase=phase,
+                resolution="Løst i samarbejde med fagområdet." if resolved else "",
+                escalated=not resolved and rng.random() < 0.1,
+                accepted=not resolved and rng.random() < 0.1,
+            )
+        )
+    lessons = [
+        DemoLesson(
+            category=rng.choice(list(LessonCategory)),
+            title="Erfaring om "
+            + rng.choice(["data", "jura", "forankring", "leverandører", "gevinster"]),
+            what_happened="Det tog længere tid end ventet.",
+            advice="Afsæt tid til det tidligt i projektet.",
+            phase=rng.choice(kinds),
+            shared=rng.random() < 0.4,
+            from_barrier=rng.randrange(count) if count and rng.random() < 0.3 else None,
+        )
+        for _ in range(lesson_count)
+    ]
+    return barriers, lessons
+
+
+def synthetic_title(seed: int, number: int, rng: random.Random, area: str) -> str:
+    return f"{rng.choice(_TITLES[area])} ({SYNTHETIC_MARK} {seed}-{number:05d})"
+
+
+def seed_synthetic(
+    report: SeedReport,
+    *,
+    count: int,
+    seed: int,
+    today: date,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    chunk: int = 500,
+) -> None:
+    """`count` synthetic projects for `seed`; each comes from its own random stream, so the
+    result is the same for the same seed and day, and a second run adds only missing ones."""
+    partners = list(Organisation.objects.partners().order_by("pk"))
+    rounds = list(FundingRound.objects.order_by("year"))
+    authors = _coordinators()
+    areas = list(Area)
+    for first in range(0, count, chunk):
+        numbers = range(first, min(first + chunk, count))
+        plans = []
+        for number in numbers:
+            rng = random.Random(f"{seed}-{number}")
+            area = rng.choice(areas)
+            plans.append((rng, area, synthetic_title(seed, number, rng, area)))
+        existing = set(
+            Project.objects.filter(title__in=[title for _rng, _area, title in plans]).values_list(
+                "title", flat=True
+            )
+        )
+        projects, timelines, participants = [], [], []
+        for rng, area, title in plans:
+            if title in existing:
+                continue
+            lead = rng.choice(partners)
+            reached = rng.choices(list(_REACHED_WEIGHTS), weights=list(_REACHED_WEIGHTS.values()))[
+                0
+            ]
+            phases_reached = list(PhaseKind).index(reached) + 1
+            start = today - timedelta(days=rng.randint(90 * phases_reached + 60, 2900))
+            outcome = Outcome.ONGOING
+            if reached == PhaseKind.SCALING:
+                outcome = Outcome.SCALED
+            elif reached == PhaseKind.OPERATION:
+                outcome = Outcome.IN_OPERATION
+            elif rng.random() < 0.3:
+                outcome = rng.choice([Outcome.CLOSED, Outcome.CLOSED, Outcome.STOPPED])
+            grant = rng.randrange(500_000, 8_000_000, 50_000)
+            project = Project(
+                title=title,
+                summary="Syntetisk projekt til test af porteføljen i stor skala.",
+                lead_organisation=lead,
+                funding_round=rng.choice(rounds) if rounds and rng.random() < 0.7 else None,
+                area=area,
+                ai_technique=rng.choice(list(AITechnique)),
+                grant_dkk=grant,
+                total_budget_dkk=grant + rng.randrange(0, 4_000_000, 50_000),
+                start_date=start,
+                planned_end_date=start + timedelta(days=rng.randint(365, 1460)),
+                outcome=outcome,
+                personal_data=rng.choice(list(YesNoUnknown)),
+                dpia_status=rng.choice(list(DPIAStatus)),
+                ai_act_risk_class=rng.choice(list(AIActRiskClass)),
+                medical_device=(
+                    rng.choice(list(YesNoUnknown)) if area == Area.HEALTH else YesNoUnknown.NO
+                ),
+                expected_hours_per_year=rng.randrange(0, 20_000, 100),
+                realised_hours_per_year=(
+                    rng.randrange(0, 15_000, 100)
+                    if outcome in (Outcome.IN_OPERATION, Outcome.SCALED)
+                    else None
+                ),
+            )
+            barrier_specs, lesson_specs = _synthetic_specs(
+                rng, reached, rng.randint(3, 7), rng.randint(1, 5)
+            )
+            timelines.append(
+                build_timeline(
+                    project,
+                    rng=rng,
+                    today=today,
+                    reached=reached,
+                    on_hold=outcome == Outcome.ONGOING and rng.random() < 0.05,
+                    update_count=rng.randint(20, 40),
+                    barriers=barrier_specs,
+                    lessons=lesson_specs,
+                    author=authors.get(lead.pk),
+                )
+            )
+            projects.append(project)
+            others = [o for o in partners if o.pk != lead.pk]
+            participants += [(project, o) for o in rng.sample(others, rng.choice([0, 0, 1, 2, 3]))]
+        with transaction.atomic():
+            _insert(projects, timelines, participants)
+        report.projects += len(projects)
+        progress(numbers.stop, count)
+
+
+def database_is_empty() -> bool:
+    return not Organisation.objects.filter(kind=OrganisationKind.AGENCY).exists()

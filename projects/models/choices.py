@@ -1,0 +1,184 @@
+"""The vocabularies of the programme, as TextChoices that know their own rules."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    AGENCY = "agency", _("Agency")
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+    OTHER = "other", _("Other partner")
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    VIEWER = "viewer", _("Viewer")
+    REVIEWER = "reviewer", _("Portfolio reviewer")
+    ADMINISTRATOR = "administrator", _("Portfolio administrator")
+
+    @classmethod
+    def for_kind(cls, kind: str) -> list["Role"]:
+        """The roles a membership of an organisation of this kind may carry."""
+        if kind == OrganisationKind.AGENCY:
+            return [cls.REVIEWER, cls.ADMINISTRATOR]
+        return [cls.COORDINATOR, cls.VIEWER]
+
+
+class Area(models.TextChoices):
+    HEALTH = "health", _("Health")
+    EMPLOYMENT = "employment", _("Employment")
+    SOCIAL = "social", _("Social services / vulnerable citizens")
+    CHILDREN = "children", _("Children and young people")
+    ELDERLY = "elderly", _("Elderly care")
+    CLIMATE = "climate", _("Climate and environment")
+    TECHNICAL = "technical", _("Technical services and building")
+    ADMINISTRATION = "administration", _("Administration")
+
+
+class AITechnique(models.TextChoices):
+    TEXT = "text", _("Text and language")
+    IMAGE = "image", _("Image analysis")
+    PREDICTION = "prediction", _("Prediction / classification")
+    OPTIMISATION = "optimisation", _("Optimisation / planning")
+    SPEECH = "speech", _("Speech")
+    OTHER = "other", _("Other")
+
+
+class Outcome(models.TextChoices):
+    ONGOING = "ongoing", _("Ongoing")
+    IN_OPERATION = "in_operation", _("In operation")
+    SCALED = "scaled", _("Scaled to others")
+    CLOSED = "closed", _("Closed without operation")
+    STOPPED = "stopped", _("Stopped")
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class DPIAStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    NOT_REQUIRED = "not_required", _("Not required")
+
+
+class AIActRiskClass(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    MINIMAL = "minimal", _("Minimal risk")
+    LIMITED = "limited", _("Limited risk (transparency)")
+    HIGH = "high", _("High risk")
+    PROHIBITED = "prohibited", _("Prohibited (unacceptable risk)")
+
+
+class AIActRole(models.TextChoices):
+    UNKNOWN = "", _("Not determined")
+    PROVIDER = "provider", _("Provider")
+    DEPLOYER = "deployer", _("Deployer")
+
+
+class PhaseKind(models.TextChoices):
+    """The phases in their order; a gate decision at the end of each opens the next."""
+
+    CLARIFICATION = "clarification", _("Clarification")
+    DEVELOPMENT = "development", _("Development")
+    TRIAL = "trial", _("Trial")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    OPERATION = "operation", _("Operation")
+    SCALING = "scaling", _("Scaling")
+
+    @property
+    def order(self) -> int:
+        return list(PhaseKind).index(self) + 1
+
+    @property
+    def next(self) -> "PhaseKind | None":
+        kinds = list(PhaseKind)
+        position = kinds.index(self)
+        return kinds[position + 1] if position + 1 < len(kinds) else None
+
+
+class GateDecision(models.TextChoices):
+    GO = "go", _("Go")
+    GO_WITH_CONDITIONS = "go_with_conditions", _("Go with conditions")
+    ON_HOLD = "on_hold", _("On hold")
+    STOP = "stop", _("Stop")
+
+    @property
+    def ends_phase(self) -> bool:
+        return self is not GateDecision.ON_HOLD
+
+
+class TrafficLight(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+class BarrierCategory(models.TextChoices):
+    LEGAL = "legal", _("Legal / GDPR")
+    REGULATION = "regulation", _("Other regulation (MDR, AI Act)")
+    DATA = "data", _("Data")
+    ETHICS = "ethics", _("Ethics")
+    TECHNOLOGY = "technology", _("Technology and infrastructure")
+    ORGANISATION = "organisation", _("Organisation and competences")
+    ECONOMY = "economy", _("Economy / business case")
+    SUPPLIERS = "suppliers", _("Suppliers and procurement")
+    OTHER = "other", _("Other")
+
+
+class LessonCategory(models.TextChoices):
+    """The barrier categories plus the project process itself."""
+
+    LEGAL = BarrierCategory.LEGAL.value, BarrierCategory.LEGAL.label
+    REGULATION = BarrierCategory.REGULATION.value, BarrierCategory.REGULATION.label
+    DATA = BarrierCategory.DATA.value, BarrierCategory.DATA.label
+    ETHICS = BarrierCategory.ETHICS.value, BarrierCategory.ETHICS.label
+    TECHNOLOGY = BarrierCategory.TECHNOLOGY.value, BarrierCategory.TECHNOLOGY.label
+    ORGANISATION = BarrierCategory.ORGANISATION.value, BarrierCategory.ORGANISATION.label
+    ECONOMY = BarrierCategory.ECONOMY.value, BarrierCategory.ECONOMY.label
+    SUPPLIERS = BarrierCategory.SUPPLIERS.value, BarrierCategory.SUPPLIERS.label
+    PROCESS = "process", _("Project process")
+    OTHER = BarrierCategory.OTHER.value, BarrierCategory.OTHER.label
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class BarrierStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    HANDLING = "handling", _("Being handled")
+    BLOCKING = "blocking", _("Blocking")
+    RESOLVED = "resolved", _("Resolved")
+    ACCEPTED = "accepted", _("Accepted")
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        """Statuses of a barrier that still stands in the project's way."""
+        return [cls.OPEN, cls.HANDLING, cls.BLOCKING]
+
+
+class DecisionKind(models.TextChoices):
+    GATE = "gate", _("Gate decision")
+    SCOPE = "scope", _("Scope")
+    SUPPLIER = "supplier", _("Supplier")
+    GO_LIVE = "go_live", _("Go-live")
+    STOP = "stop", _("Stop")
+    OTHER = "other", _("Other")
+
+
+class LessonVisibility(models.TextChoices):
+    PROJECT = "project", _("This project only")
+    PORTFOLIO = "portfolio", _("Shared with the portfolio")
+
+
+class ReviewNoteKind(models.TextChoices):
+    NOTE = "note", _("Review note")
+    FOLLOW_UP = "follow_up", _("Follow-up request")

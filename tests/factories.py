@@ -1,0 +1,149 @@
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from projects.models import (
+    Area,
+    Barrier,
+    BarrierCategory,
+    Decision,
+    FundingRound,
+    LessonCategory,
+    LessonLearned,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Phase,
+    PhaseKind,
+    Project,
+    ReviewNote,
+    Role,
+    StatusUpdate,
+    TrafficLight,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="da_DK")
+    last_name = factory.Faker("last_name", locale="da_DK")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Testkommune {n}")
+    kind = OrganisationKind.MUNICIPALITY
+
+
+class AgencyFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Styrelse {n}")
+    kind = OrganisationKind.AGENCY
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.COORDINATOR
+
+
+class FundingRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingRound
+
+    name = factory.Sequence(lambda n: f"Runde {n}")
+    year = 2021
+    pool_dkk = 60_000_000
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Projekt {n}")
+    summary = "Et projekt om kunstig intelligens."
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+    funding_round = factory.SubFactory(FundingRoundFactory)
+    area = Area.ADMINISTRATION
+    start_date = date(2022, 1, 1)
+    planned_end_date = date(2024, 12, 31)
+
+    @factory.post_generation
+    def participants(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.participants.set(extracted)
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = PhaseKind.CLARIFICATION
+    started_on = date(2022, 1, 1)
+
+
+class StatusUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusUpdate
+
+    project = factory.SubFactory(ProjectFactory)
+    reported_on = date(2022, 6, 1)
+    overall_status = TrafficLight.GREEN
+    schedule_status = TrafficLight.GREEN
+    budget_status = TrafficLight.GREEN
+    benefits_status = TrafficLight.YELLOW
+    progress = "Arbejdet går efter planen."
+
+
+class BarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Barrier
+
+    project = factory.SubFactory(ProjectFactory)
+    category = BarrierCategory.LEGAL
+    title = factory.Sequence(lambda n: f"Barriere {n}")
+    description = "Uklart retsgrundlag."
+    identified_on = date(2022, 3, 1)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    project = factory.SubFactory(ProjectFactory)
+    decided_on = date(2022, 4, 1)
+    title = factory.Sequence(lambda n: f"Beslutning {n}")
+    description = "Styregruppen besluttede at fortsætte."
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LessonLearned
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Erfaring {n}")
+    what_happened = "Det tog tid at få data."
+    advice = "Start tidligt."
+    category = LessonCategory.DATA
+    learned_on = date(2022, 5, 1)
+
+
+class ReviewNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewNote
+
+    project = factory.SubFactory(ProjectFactory)
+    text = "Hvordan går det med konsekvensanalysen?"

@@ -1,0 +1,158 @@
+import pytest
+from django.urls import reverse
+
+from projects import selectors
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_danish_by_default(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "da"
+    html = response.content.decode()
+    assert '<html lang="da">' in html
+    assert "Log ind" in html and "Brugernavn" in html and "Adgangskode" in html
+
+
+def test_login_page_in_english_on_request(client):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("login")).content.decode()
+    assert "Log in" in html and "Username" in html
+
+
+def test_a_demo_login_works(client, coordinator):
+    response = client.post(
+        reverse("login"),
+        {"username": coordinator.username, "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("project_list")).status_code == 200
+
+
+def test_wrong_password_keeps_the_username_and_explains(client, coordinator):
+    response = client.post(reverse("login"), {"username": coordinator.username, "password": "x"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'value="{coordinator.username}"' in html
+    assert "korrekt brugernavn og adgangskode" in html
+
+
+@pytest.mark.parametrize("name", ["project_list", "home"])
+def test_anonymous_users_are_sent_to_log_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_project_detail_sends_anonymous_users_to_log_in(client, project):
+    response = client.get(reverse("project_detail", args=[project.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_front_page_sends_a_signed_in_user_to_the_projects(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("home"))["Location"] == reverse("project_list")
+
+
+def _titles(client) -> set[str]:
+    return {p.title for p in client.get(reverse("project_list")).context["page"].object_list}
+
+
+def test_municipality_users_see_only_projects_their_organisation_leads_or_joins(
+    client, project, coordinator, viewer, participant, outsider, norddjurs, aarhus
+):
+    other = factories.ProjectFactory(title="Aarhus-projekt", lead_organisation=aarhus)
+    factories.ProjectFactory(title="Fremmed projekt")
+    for user in (coordinator, viewer, participant):
+        client.force_login(user)
+        assert _titles(client) == {project.title}
+    client.force_login(outsider)
+    assert _titles(client) == {other.title}
+
+
+def test_agency_users_see_every_project(client, project, reviewer, administrator):
+    factories.ProjectFactory(title="Fremmed projekt")
+    for user in (reviewer, administrator):
+        client.force_login(user)
+        assert _titles(client) == {project.title, "Fremmed projekt"}
+
+
+def test_user_without_membership_sees_nothing(client, project):
+    client.force_login(factories.UserFactory())
+    assert _titles(client) == set()
+    assert client.get(reverse("project_detail", args=[project.pk])).status_code == 404
+
+
+def test_archived_projects_are_hidden_from_the_list(client, coordinator, norddjurs):
+    factories.ProjectFactory(title="Arkiveret", lead_organisation=norddjurs, archived=True)
+    client.force_login(coordinator)
+    assert "Arkiveret" not in _titles(client)
+
+
+def test_project_page_for_readers(client, project, coordinator, viewer, participant, reviewer):
+    factories.StatusUpdateFactory(project=project, progress="Modellen er trænet.")
+    for user in (coordinator, viewer, participant, reviewer):
+        client.force_login(user)
+        response = client.get(reverse("project_detail", args=[project.pk]))
+        assert response.status_code == 200
+        assert "Modellen er trænet." in response.content.decode()
+
+
+def test_project_page_is_404_for_another_organisation(client, project, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("project_detail", args=[project.pk])).status_code == 404
+    assert client.get(reverse("project_detail", args=[999999])).status_code == 404
+
+
+def test_status_is_told_in_words_as_well_as_colour(client, project, coordinator):
+    factories.StatusUpdateFactory(project=project, overall_status="red")
+    project.current_status = "red"
+    project.save()
+    client.force_login(coordinator)
+    html = client.get(reverse("project_list")).content.decode()
+    assert "status-red" in html and "Rød" in html
+
+
+def test_project_list_queries_do_not_grow_with_the_data(
+    client, reviewer, django_assert_num_queries
+):
+    client.force_login(reviewer)
+    for _ in range(3):
+        factories.ProjectFactory()
+    with django_assert_num_queries(5) as small:
+        client.get(reverse("project_list"))
+    for _ in range(40):
+        factories.ProjectFactory()
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("project_list"))
+
+
+def test_project_page_queries_do_not_grow_with_the_history(
+    client, project, coordinator, django_assert_num_queries
+):
+    client.force_login(coordinator)
+    factories.StatusUpdateFactory(project=project)
+    url = reverse("project_detail", args=[project.pk])
+    with django_assert_num_queries(8) as small:
+        client.get(url)
+    for _ in range(30):
+        factories.StatusUpdateFactory(project=project)
+        factories.BarrierFactory(project=project)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_access_helper_tells_what_each_role_may_do(
+    project, coordinator, viewer, participant, reviewer, administrator
+):
+    def access(user):
+        return selectors.get_project_for_user(user, project.pk)
+
+    assert access(coordinator).can_change
+    assert not access(viewer).can_change and not access(viewer).can_add_lesson
+    assert not access(participant).can_change and access(participant).can_add_lesson
+    assert not access(reviewer).can_change and access(reviewer).can_review
+    assert access(administrator).can_change
