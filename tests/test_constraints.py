@@ -50,9 +50,7 @@ def test_a_closed_phase_and_an_open_one_may_coexist():
         gate_decision=GateDecision.GO,
         decided_on=date(2022, 5, 1),
     )
-    factories.PhaseFactory(
-        project=project, kind=PhaseKind.DEVELOPMENT, started_on=date(2022, 5, 1)
-    )
+    factories.PhaseFactory(project=project, kind=PhaseKind.DEVELOPMENT, started_on=date(2022, 5, 1))
     assert project.phases.count() == 2
 
 
