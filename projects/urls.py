@@ -1,22 +1,40 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.views import pages
+from projects.views import log, projects
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", projects.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("projects/", pages.project_list, name="project_list"),
-    path("projects/<int:pk>/", pages.project_detail, name="project_detail"),
+    path("projects/", projects.project_list, name="project_list"),
+    path("projects/new/", projects.project_create, name="project_create"),
+    path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<int:pk>/updates/new/", log.status_update_create, name="status_update_create"),
+    path("projects/<int:pk>/phase/decide/", log.phase_advance, name="phase_advance"),
+    path("projects/<int:pk>/barriers/new/", log.barrier_create, name="barrier_create"),
+    path(
+        "projects/<int:pk>/barriers/<int:barrier_pk>/edit/",
+        log.barrier_edit,
+        name="barrier_edit",
+    ),
+    path(
+        "projects/<int:pk>/barriers/<int:barrier_pk>/resolve/",
+        log.barrier_resolve,
+        name="barrier_resolve",
+    ),
+    path(
+        "projects/<int:pk>/barriers/<int:barrier_pk>/escalate/",
+        log.barrier_escalate,
+        name="barrier_escalate",
+    ),
+    path("projects/<int:pk>/decisions/new/", log.decision_create, name="decision_create"),
+    path("projects/<int:pk>/lessons/new/", log.lesson_create, name="lesson_create"),
 ]

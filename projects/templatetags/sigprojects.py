@@ -25,3 +25,11 @@ def traffic_light(value: str, label: str = "", caption: str = ""):
         "label": label,
         "caption": caption,
     }
+
+
+@register.filter
+def hours(amount) -> str:
+    """A number of hours, grouped the way the active language writes numbers."""
+    if amount is None or amount == "":
+        return "–"
+    return _("%(amount)s hours") % {"amount": intcomma(int(amount))}

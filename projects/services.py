@@ -1,0 +1,195 @@
+"""Writes. Each service validates, saves in one transaction and keeps the project's
+denormalised current phase and status in step with its history."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from projects.models import (
+    Barrier,
+    BarrierStatus,
+    Decision,
+    DecisionKind,
+    GateDecision,
+    LessonLearned,
+    Organisation,
+    Outcome,
+    Phase,
+    PhaseKind,
+    Project,
+    StatusUpdate,
+)
+
+# Reaching these phases is what the programme counts as an outcome.
+_OUTCOME_ON_ENTRY = {PhaseKind.OPERATION: Outcome.IN_OPERATION, PhaseKind.SCALING: Outcome.SCALED}
+
+
+def _save(instance, **kwargs):
+    instance.full_clean()
+    instance.save(**kwargs)
+    return instance
+
+
+@transaction.atomic
+def create_project(
+    *, project: Project, participants: list[Organisation], first_phase_on: date | None = None
+) -> Project:
+    """Save a new project and open its first phase (clarification)."""
+    project.current_phase = PhaseKind.CLARIFICATION
+    _save(project)
+    project.participants.set(participants)
+    started_on = first_phase_on or project.start_date or timezone.localdate()
+    _save(Phase(project=project, kind=PhaseKind.CLARIFICATION, started_on=started_on))
+    return project
+
+
+@transaction.atomic
+def update_project(*, project: Project, participants: list[Organisation]) -> Project:
+    _save(project)
+    project.participants.set(participants)
+    return project
+
+
+def refresh_project_status(project: Project) -> None:
+    """Set the project's current status from its latest status update."""
+    latest = (
+        StatusUpdate.objects.filter(project=project)
+        .order_by("-reported_on", "-id")
+        .values("overall_status", "reported_on")
+        .first()
+    )
+    project.current_status = latest["overall_status"] if latest else ""
+    project.last_status_on = latest["reported_on"] if latest else None
+    Project.objects.filter(pk=project.pk).update(
+        current_status=project.current_status,
+        last_status_on=project.last_status_on,
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def log_status_update(*, update: StatusUpdate, author) -> StatusUpdate:
+    """Add a dated status update; the history is never overwritten."""
+    update.author = author
+    if not update.help_needed:
+        update.help_text = ""
+    _save(update)
+    refresh_project_status(update.project)
+    return update
+
+
+@transaction.atomic
+def advance_phase(
+    *,
+    project: Project,
+    decision: str,
+    decided_on: date,
+    decided_by: str,
+    rationale: str,
+    conditions: str = "",
+    author,
+) -> Phase:
+    """Record the gate decision on the open phase. Go opens the next phase, stop ends the
+    project, on hold keeps the phase open. Returns the phase that is open afterwards (or the
+    one that was ended, if none is)."""
+    phase = Phase.objects.select_for_update().filter(project=project, ended_on__isnull=True).first()
+    if phase is None:
+        raise ValidationError(_("The project has no open phase to decide on."))
+    if decided_on < phase.started_on:
+        raise ValidationError(
+            {
+                "decided_on": _("The decision cannot be dated before the phase started (%(date)s).")
+                % {"date": date_format(phase.started_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    gate = GateDecision(decision)
+    kind = PhaseKind(phase.kind)
+    next_kind = kind.next
+    phase.gate_decision = gate
+    phase.decided_on = decided_on
+    phase.decided_by = decided_by
+    phase.rationale = rationale
+    phase.conditions = conditions if gate == GateDecision.GO_WITH_CONDITIONS else ""
+    if gate.ends_phase:
+        phase.ended_on = decided_on
+    _save(phase)
+
+    _save(
+        Decision(
+            project=project,
+            decided_on=decided_on,
+            title=_("Gate decision: %(phase)s – %(decision)s")
+            % {"phase": kind.label, "decision": gate.label},
+            description=rationale,
+            rationale=conditions,
+            decided_by=decided_by,
+            kind=DecisionKind.STOP if gate == GateDecision.STOP else DecisionKind.GATE,
+            author=author,
+        )
+    )
+
+    current = phase
+    if gate == GateDecision.STOP:
+        project.outcome = Outcome.STOPPED
+    elif gate.ends_phase and next_kind is not None:
+        current = _save(Phase(project=project, kind=next_kind, started_on=decided_on))
+        project.current_phase = next_kind
+        if next_kind in _OUTCOME_ON_ENTRY:
+            project.outcome = _OUTCOME_ON_ENTRY[next_kind]
+    project.save(update_fields=["current_phase", "outcome", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def record_barrier(*, barrier: Barrier, author=None) -> Barrier:
+    if barrier.pk is None:
+        barrier.author = author
+    if barrier.status == BarrierStatus.RESOLVED and not barrier.resolution.strip():
+        raise ValidationError({"resolution": _("Describe how the barrier was resolved.")})
+    if barrier.escalated and barrier.escalated_on is None:
+        barrier.escalated_on = timezone.localdate()
+    return _save(barrier)
+
+
+@transaction.atomic
+def resolve_barrier(*, barrier: Barrier, resolution: str, resolved_on: date) -> Barrier:
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Describe how the barrier was resolved.")})
+    barrier.status = BarrierStatus.RESOLVED
+    barrier.resolution = resolution
+    barrier.resolved_on = resolved_on
+    return _save(barrier)
+
+
+@transaction.atomic
+def escalate_barrier(*, barrier: Barrier) -> Barrier:
+    """Ask the agency for help with a barrier; escalating twice changes nothing."""
+    if not barrier.escalated:
+        barrier.escalated = True
+        barrier.escalated_on = timezone.localdate()
+        _save(barrier)
+    return barrier
+
+
+@transaction.atomic
+def record_decision(*, decision: Decision, barriers: list[Barrier], author=None) -> Decision:
+    if any(barrier.project_id != decision.project_id for barrier in barriers):
+        raise ValidationError({"barriers": _("Choose barriers of this project only.")})
+    if decision.pk is None:
+        decision.author = author
+    _save(decision)
+    decision.barriers.set(barriers)
+    return decision
+
+
+@transaction.atomic
+def record_lesson(*, lesson: LessonLearned, author=None) -> LessonLearned:
+    if lesson.barrier_id and lesson.barrier.project_id != lesson.project_id:
+        raise ValidationError({"barrier": _("Choose a barrier of this project only.")})
+    if lesson.pk is None:
+        lesson.author = author
+    return _save(lesson)

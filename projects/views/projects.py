@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from projects import selectors, services
+from projects.forms import ProjectForm
+from projects.models import Project
+from projects.views.common import apply_service_errors, project_to_change, render_form
+
+
+@require_safe
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("project_list")
+
+
+@login_required
+@require_safe
+def project_list(request):
+    projects = selectors.project_list(request.user)
+    page = Paginator(projects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = selectors.roles_of(request.user)
+    return render(
+        request,
+        "projects/project_list.html",
+        {"page": page, "can_create": roles.can_create_projects},
+    )
+
+
+@login_required
+@require_safe
+def project_detail(request, pk: int):
+    access = selectors.get_project_for_user(request.user, pk)
+    context = selectors.project_page(access, whole_timeline=request.GET.get("timeline") == "all")
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    roles = selectors.roles_of(request.user)
+    if not roles.can_create_projects:
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, roles=roles, instance=Project())
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(
+                project=form.save(commit=False),
+                participants=list(form.cleaned_data["participants"]),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The project was created."))
+            return redirect("project_detail", pk=project.pk)
+    return render_form(
+        request, form, title=_("New project"), access=None, submit=_("Create project")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    access = project_to_change(request, pk)
+    roles = selectors.roles_of(request.user)
+    form = ProjectForm(request.POST or None, roles=roles, instance=access.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(
+                project=form.save(commit=False),
+                participants=list(form.cleaned_data["participants"]),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The project profile was saved."))
+            return redirect("project_detail", pk=pk)
+    return render_form(
+        request, form, title=_("Edit project profile"), access=access, submit=_("Save profile")
+    )
