@@ -1,0 +1,287 @@
+"""Every page of the app × GET and POST × every persona: the status code, and that a
+refused POST changed nothing. The URL list comes from the URL configuration, so a new
+page without an entry here fails `test_every_url_has_a_case`."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from projects import urls as project_urls
+from projects.models import (
+    BarrierCategory,
+    GateDecision,
+    LessonCategory,
+    Membership,
+    PhaseKind,
+    Role,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "agency_admin",
+    "agency_reviewer",
+    "lead_coordinator",
+    "lead_viewer",
+    "participant_coordinator",
+    "outsider_coordinator",
+    "no_membership",
+]
+SIGNED_IN = PERSONAS[1:]
+
+
+def codes(default: int, **overrides: int) -> dict[str, int]:
+    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+
+
+READ = codes(200, anonymous=302, outsider_coordinator=404, no_membership=404)
+NOT_ALLOWED_METHOD = codes(405, anonymous=302)
+CHANGE_GET = codes(
+    403,
+    anonymous=302,
+    agency_admin=200,
+    lead_coordinator=200,
+    outsider_coordinator=404,
+    no_membership=404,
+)
+CHANGE_POST = {p: 302 if c == 200 else c for p, c in CHANGE_GET.items()}
+LESSON_GET = {**CHANGE_GET, "participant_coordinator": 200}
+LESSON_POST = {**CHANGE_POST, "participant_coordinator": 302}
+
+
+@dataclass
+class World:
+    project: object
+    barrier: object
+    other_project: object
+    users: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(norddjurs, syddjurs, aarhus, agency):
+    project = factories.ProjectFactory(
+        title="Journalisering", lead_organisation=norddjurs, participants=[syddjurs]
+    )
+    factories.PhaseFactory(project=project, kind=PhaseKind.CLARIFICATION)
+    barrier = factories.BarrierFactory(project=project, identified_on=date(2022, 3, 1))
+    factories.StatusUpdateFactory(project=project)
+    factories.LessonFactory(project=project)
+    other_project = factories.ProjectFactory(title="Aarhus-projekt", lead_organisation=aarhus)
+    users = {
+        "agency_admin": (agency, Role.ADMINISTRATOR),
+        "agency_reviewer": (agency, Role.REVIEWER),
+        "lead_coordinator": (norddjurs, Role.COORDINATOR),
+        "lead_viewer": (norddjurs, Role.VIEWER),
+        "participant_coordinator": (syddjurs, Role.COORDINATOR),
+        "outsider_coordinator": (aarhus, Role.COORDINATOR),
+    }
+    world = World(project=project, barrier=barrier, other_project=other_project)
+    for persona, (organisation, role) in users.items():
+        world.users[persona] = factories.MembershipFactory(
+            user=factories.UserFactory(username=persona), organisation=organisation, role=role
+        ).user
+    world.users["no_membership"] = factories.UserFactory(username="no_membership")
+    return world
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _project_data(w: World) -> dict:
+    return {
+        "title": "Ny titel",
+        "summary": "Opdateret resumé.",
+        "lead_organisation": w.project.lead_organisation_id,
+        "participants": [o.pk for o in w.project.participants.all()],
+        "area": "administration",
+        "ai_technique": "text",
+        "grant_dkk": "1000000",
+        "total_budget_dkk": "2000000",
+        "outcome": "ongoing",
+        "personal_data": "yes",
+        "dpia_status": "in_progress",
+        "ai_act_risk_class": "minimal",
+        "medical_device": "no",
+    }
+
+
+def _lights() -> dict:
+    return {f"{k}_status": "green" for k in ("overall", "schedule", "budget", "benefits")}
+
+
+@dataclass(frozen=True)
+class Case:
+    get: dict
+    post: dict
+    args: object = None  # World -> list of URL arguments
+    data: object = None  # World -> POST data
+
+
+PROJECT = lambda w: [w.project.pk]  # noqa: E731
+BARRIER = lambda w: [w.project.pk, w.barrier.pk]  # noqa: E731
+
+CASES: dict[str, Case] = {
+    "home": Case(get=codes(302), post=codes(405)),
+    "login": Case(get=codes(302, anonymous=200), post=codes(302, anonymous=200)),
+    "logout": Case(get=codes(405), post=codes(302)),
+    "password_change": Case(get=codes(200, anonymous=302), post=codes(200, anonymous=302)),
+    "password_change_done": Case(get=codes(200, anonymous=302), post=NOT_ALLOWED_METHOD),
+    "project_list": Case(get=codes(200, anonymous=302), post=NOT_ALLOWED_METHOD),
+    "project_detail": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
+    "project_create": Case(
+        # Any coordinator may create a project, but only for their own organisation.
+        get=codes(200, anonymous=302, agency_reviewer=403, lead_viewer=403, no_membership=403),
+        post=codes(
+            200,
+            anonymous=302,
+            agency_admin=302,
+            lead_coordinator=302,
+            agency_reviewer=403,
+            lead_viewer=403,
+            no_membership=403,
+        ),
+        data=lambda w: {**_project_data(w), "participants": []},
+    ),
+    "project_edit": Case(get=CHANGE_GET, post=CHANGE_POST, args=PROJECT, data=_project_data),
+    "status_update_create": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=PROJECT,
+        data=lambda w: {"reported_on": _today(), "progress": "Godt i gang.", **_lights()},
+    ),
+    "phase_advance": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=PROJECT,
+        data=lambda w: {
+            "decision": GateDecision.GO,
+            "decided_on": _today(),
+            "decided_by": "Styregruppen",
+            "rationale": "Klar til udvikling.",
+        },
+    ),
+    "barrier_create": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=PROJECT,
+        data=lambda w: {
+            "category": BarrierCategory.DATA,
+            "title": "Ny barriere",
+            "description": "Data mangler.",
+            "severity": "high",
+            "status": "open",
+            "identified_on": _today(),
+        },
+    ),
+    "barrier_edit": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=BARRIER,
+        data=lambda w: {
+            "category": BarrierCategory.LEGAL,
+            "title": "Omdøbt barriere",
+            "description": "Uklart retsgrundlag.",
+            "severity": "critical",
+            "status": "handling",
+            "identified_on": "2022-03-01",
+        },
+    ),
+    "barrier_resolve": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=BARRIER,
+        data=lambda w: {"resolution": "Aftale med jurist.", "resolved_on": _today()},
+    ),
+    "barrier_escalate": Case(get=NOT_ALLOWED_METHOD, post=CHANGE_POST, args=BARRIER),
+    "decision_create": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=PROJECT,
+        data=lambda w: {
+            "decided_on": _today(),
+            "title": "Vælg leverandør",
+            "kind": "supplier",
+            "description": "Vi vælger leverandør A.",
+            "barriers": [w.barrier.pk],
+        },
+    ),
+    "lesson_create": Case(
+        get=LESSON_GET,
+        post=LESSON_POST,
+        args=PROJECT,
+        data=lambda w: {
+            "title": "Start tidligt med jura",
+            "category": LessonCategory.LEGAL,
+            "what_happened": "Hjemmel manglede.",
+            "advice": "Spørg juristen tidligt.",
+            "visibility": "portfolio",
+            "learned_on": _today(),
+        },
+    ),
+}
+
+
+def test_every_url_has_a_case():
+    names = {pattern.name for pattern in project_urls.urlpatterns}
+    assert names == set(CASES)
+
+
+def database_snapshot() -> dict:
+    """Every row of the app's tables and of the users, to compare before and after."""
+    models = [*apps.get_app_config("projects").get_models(), get_user_model(), Membership]
+    snapshot = {}
+    for model in models:
+        rows = model.objects.order_by("pk").values()
+        snapshot[model._meta.label] = [
+            {k: v for k, v in row.items() if k != "last_login"} for row in rows
+        ]
+    return snapshot
+
+
+def _request(client, world, name, method, persona):
+    case = CASES[name]
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    url = reverse(name, args=case.args(world) if case.args else [])
+    if method == "get":
+        return client.get(url)
+    return client.post(url, case.data(world) if case.data else {})
+
+
+MATRIX = [
+    (name, method, persona) for name in CASES for method in ("get", "post") for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "method", "persona"), MATRIX)
+def test_permission_matrix(client, world, name, method, persona):
+    expected = getattr(CASES[name], method)[persona]
+    before = database_snapshot() if method == "post" else None
+    response = _request(client, world, name, method, persona)
+    assert response.status_code == expected, response.content.decode()[:2000]
+    if method == "post" and name not in {"login", "logout"}:
+        after = database_snapshot()
+        refused = expected != 302 or persona == "anonymous"
+        if refused:
+            assert after == before
+        elif name not in {"password_change"}:
+            assert after != before, "an accepted POST should have changed something"
+
+
+@pytest.mark.parametrize("name", ["barrier_edit", "barrier_resolve", "barrier_escalate"])
+def test_a_barrier_of_another_project_is_not_found_even_for_the_agency(client, world, name):
+    foreign = factories.BarrierFactory(project=world.other_project)
+    client.force_login(world.users["agency_admin"])
+    url = reverse(name, args=[world.project.pk, foreign.pk])
+    assert client.get(url).status_code in {404, 405}
+    before = database_snapshot()
+    assert client.post(url, {"resolution": "x", "resolved_on": _today()}).status_code == 404
+    assert database_snapshot() == before
