@@ -1,0 +1,253 @@
+"""Filter sets for the portfolio list and the lessons library. Every choice offered is
+narrowed to what the user may read; the whole filter lives in the URL."""
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import (
+    AIActRiskClass,
+    Area,
+    Barrier,
+    BarrierCategory,
+    BarrierStatus,
+    DPIAStatus,
+    FundingRound,
+    LessonCategory,
+    Organisation,
+    OrganisationKind,
+    Outcome,
+    Phase,
+    PhaseKind,
+    TrafficLight,
+)
+from projects.selectors import escalated_barrier, help_requested, stale_since
+
+BARRIER_STATES = [("open", _("Open")), ("resolved", _("Resolved")), ("any", _("Any"))]
+YES = [("1", _("Yes"))]
+
+
+def phase_order():
+    """The phases in their life-cycle order, for sorting."""
+    return Case(
+        *[When(current_phase=kind, then=Value(kind.order)) for kind in PhaseKind],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    current_phase = django_filters.MultipleChoiceFilter(
+        label=_("Current phase"), choices=PhaseKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    reached = django_filters.ChoiceFilter(
+        label=_("Reached phase"), choices=PhaseKind.choices, method="filter_reached"
+    )
+    outcome = django_filters.MultipleChoiceFilter(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.CheckboxSelectMultiple
+    )
+    current_status = django_filters.MultipleChoiceFilter(
+        label=_("Overall status"), choices=TrafficLight.choices, widget=forms.CheckboxSelectMultiple
+    )
+    lead_organisation = django_filters.ModelChoiceFilter(
+        label=_("Lead organisation"), queryset=Organisation.objects.none()
+    )
+    organisation_kind = django_filters.ChoiceFilter(
+        label=_("Kind of organisation"),
+        field_name="lead_organisation__kind",
+        choices=[c for c in OrganisationKind.choices if c[0] != OrganisationKind.AGENCY],
+    )
+    area = django_filters.MultipleChoiceFilter(
+        label=_("Area"), choices=Area.choices, widget=forms.CheckboxSelectMultiple
+    )
+    funding_round = django_filters.ModelChoiceFilter(
+        label=_("Funding round"), queryset=FundingRound.objects.all()
+    )
+    barrier_category = django_filters.ChoiceFilter(
+        label=_("Barrier category"), choices=BarrierCategory.choices, method="filter_noop"
+    )
+    barrier_phase = django_filters.ChoiceFilter(
+        label=_("Barrier arose in phase"), choices=PhaseKind.choices, method="filter_noop"
+    )
+    barrier_state = django_filters.ChoiceFilter(
+        label=_("Barrier state"),
+        choices=BARRIER_STATES,
+        empty_label=None,
+        method="filter_noop",
+    )
+    ai_act_risk_class = django_filters.MultipleChoiceFilter(
+        label=_("AI Act risk class"),
+        choices=AIActRiskClass.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dpia_status = django_filters.MultipleChoiceFilter(
+        label=_("DPIA status"), choices=DPIAStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    stale_days = django_filters.NumberFilter(
+        label=_("No status update for more than (days)"),
+        method="filter_stale",
+        min_value=0,
+        max_value=36500,
+    )
+    help_requested = django_filters.ChoiceFilter(
+        label=_("Help requested from the agency"), choices=YES, method="filter_help"
+    )
+    escalated = django_filters.ChoiceFilter(
+        label=_("Escalated barrier"), choices=YES, method="filter_escalated"
+    )
+    benefits = django_filters.ChoiceFilter(
+        label=_("Benefits"),
+        choices=[("expected", _("Expected benefits")), ("realised", _("Realised benefits"))],
+        method="filter_benefits",
+    )
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("title", "title"),
+            ("lead_organisation__name", "organisation"),
+            ("phase_order", "phase"),
+            ("current_status_order", "status"),
+            ("last_status_on", "updated"),
+            ("outcome", "outcome"),
+            ("grant_dkk", "grant"),
+        ],
+        field_labels={
+            "title": _("Title"),
+            "lead_organisation__name": _("Lead organisation"),
+            "phase_order": _("Phase"),
+            "current_status_order": _("Status"),
+            "last_status_on": _("Latest update"),
+            "outcome": _("Outcome"),
+            "grant_dkk": _("Grant"),
+        },
+    )
+
+    def __init__(self, data=None, queryset=None, *, request=None, organisations=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        if organisations is not None:
+            self.filters["lead_organisation"].queryset = organisations
+            self.form.fields["lead_organisation"].queryset = organisations
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            queryset = super().qs
+            if self.is_bound:
+                # Like every other filter, a field with an invalid value is left out.
+                queryset = self.filter_barriers(queryset, self.form.cleaned_data)
+            self._qs = queryset
+        return self._qs
+
+    def filter_queryset(self, queryset):
+        queryset = queryset.annotate(
+            phase_order=phase_order(),
+            current_status_order=Case(
+                When(current_status=TrafficLight.RED, then=Value(3)),
+                When(current_status=TrafficLight.YELLOW, then=Value(2)),
+                When(current_status=TrafficLight.GREEN, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        return super().filter_queryset(queryset)
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # combined in filter_barriers
+
+    @staticmethod
+    def filter_barriers(queryset, data):
+        """Projects with a barrier matching category, phase and state together."""
+        category, phase = data.get("barrier_category"), data.get("barrier_phase")
+        if not category and not phase:
+            return queryset
+        barriers = Barrier.objects.filter(project=OuterRef("pk"))
+        if category:
+            barriers = barriers.filter(category=category)
+        if phase:
+            barriers = barriers.filter(phase=phase)
+        state = data.get("barrier_state") or "open"
+        if state == "open":
+            barriers = barriers.filter(status__in=BarrierStatus.open_values())
+        elif state == "resolved":
+            barriers = barriers.exclude(status__in=BarrierStatus.open_values())
+        return queryset.filter(Exists(barriers))
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(lead_organisation__name__icontains=value)
+        )
+
+    def filter_reached(self, queryset, name, value):
+        return queryset.filter(Exists(Phase.objects.filter(project=OuterRef("pk"), kind=value)))
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.filter(stale_since(int(value)))
+
+    def filter_help(self, queryset, name, value):
+        return queryset.filter(help_requested())
+
+    def filter_escalated(self, queryset, name, value):
+        return queryset.filter(escalated_barrier())
+
+    def filter_benefits(self, queryset, name, value):
+        if value == "realised":
+            return queryset.filter(
+                Q(realised_hours_per_year__gt=0) | Q(realised_dkk_per_year__gt=0)
+            )
+        return queryset.filter(Q(expected_hours_per_year__gt=0) | Q(expected_dkk_per_year__gt=0))
+
+
+class LessonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=LessonCategory.choices)
+    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=PhaseKind.choices)
+    area = django_filters.ChoiceFilter(
+        label=_("Area"), field_name="project__area", choices=Area.choices
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="project__lead_organisation",
+        queryset=Organisation.objects.none(),
+    )
+
+    def __init__(self, data=None, queryset=None, *, request=None, organisations=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        if organisations is not None:
+            self.filters["organisation"].queryset = organisations
+            self.form.fields["organisation"].queryset = organisations
+
+    def filter_text(self, queryset, name, value):
+        return search_lessons(queryset, value)
+
+
+def search_lessons(queryset, text: str):
+    """Full-text search: PostgreSQL's Danish configuration, ranked, where available (so
+    "journaliseringen" finds "journalisering"); a plain substring match elsewhere."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("title", weight="A", config="danish")
+            + SearchVector("advice", weight="B", config="danish")
+            + SearchVector("what_happened", weight="C", config="danish")
+        )
+        query = SearchQuery(text, config="danish", search_type="websearch")
+        return (
+            queryset.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(search=query)
+            .order_by("-rank", "-learned_on", "-pk")
+        )
+    return queryset.filter(
+        Q(title__icontains=text) | Q(what_happened__icontains=text) | Q(advice__icontains=text)
+    )

@@ -1,0 +1,78 @@
+"""The portfolio list with its filters and exports, and the agency's dashboard."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from projects import exports, selectors
+from projects.filters import ProjectFilter
+
+
+def _filtered_portfolio(request) -> ProjectFilter:
+    projects = selectors.portfolio(request.user)
+    return ProjectFilter(
+        request.GET or None,
+        projects,
+        request=request,
+        organisations=selectors.organisations_leading(selectors.projects_visible_to(request.user)),
+    )
+
+
+@login_required
+@require_safe
+def project_list(request):
+    """The projects the user may read, filtered; the whole portfolio for the agency."""
+    project_filter = _filtered_portfolio(request)
+    page = Paginator(project_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    roles = selectors.roles_of(request.user)
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "filter": project_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "is_agency": roles.is_agency,
+            "can_create": roles.can_create_projects,
+            "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
+        },
+    )
+
+
+@login_required
+@require_safe
+def export_csv(request):
+    projects = _filtered_portfolio(request).qs
+    response = StreamingHttpResponse(
+        exports.csv_lines(projects), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'
+    return response
+
+
+@login_required
+@require_safe
+def export_xlsx(request):
+    projects = _filtered_portfolio(request).qs
+    return FileResponse(
+        exports.xlsx_file(projects),
+        as_attachment=True,
+        filename=exports.filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    if not selectors.roles_of(request.user).is_agency:
+        raise PermissionDenied
+    context = selectors.dashboard(request.user)
+    context["max_funnel"] = max([n for _kind, n in context["funnel"]] + [1])
+    return render(request, "projects/dashboard.html", context)
