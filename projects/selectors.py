@@ -1,25 +1,34 @@
 """Reads, scoped to what the user may see. Views fetch records only through these."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TypeVar
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from projects.models import (
     Barrier,
+    BarrierCategory,
     BarrierStatus,
     Decision,
+    FundingRound,
     LessonLearned,
     LessonVisibility,
     Membership,
+    Organisation,
     OrganisationKind,
+    Outcome,
     Phase,
+    PhaseKind,
     Project,
+    ReviewNote,
+    ReviewNoteKind,
     Role,
     StatusUpdate,
+    TrafficLight,
 )
 
 Record = TypeVar("Record", bound=models.Model)
@@ -255,4 +264,188 @@ def project_page(access: ProjectAccess, *, whole_timeline: bool = False) -> dict
         ),
         "timeline": project_timeline(project, limit=timeline_limit),
         "timeline_limit": timeline_limit,
+        "review_notes": review_notes_for(project),
+    }
+
+
+# Portfolio, dashboard and lessons library
+
+
+def help_requested():
+    """The project's latest status update asks the agency for help."""
+    return Exists(
+        StatusUpdate.objects.filter(
+            project=OuterRef("pk"), help_needed=True, reported_on=OuterRef("last_status_on")
+        )
+    )
+
+
+def escalated_barrier():
+    return Exists(
+        Barrier.objects.filter(
+            project=OuterRef("pk"), escalated=True, status__in=BarrierStatus.open_values()
+        )
+    )
+
+
+def stale_since(days: int):
+    """No status update for more than `days` days (or none at all)."""
+    limit = timezone.localdate() - timedelta(days=days)
+    return Q(last_status_on__lt=limit) | Q(last_status_on__isnull=True)
+
+
+def organisations_leading(projects: QuerySet[Project]) -> QuerySet[Organisation]:
+    """The organisations that lead any of these projects, for filter choices."""
+    return Organisation.objects.filter(pk__in=projects.values("lead_organisation_id")).order_by(
+        "name"
+    )
+
+
+def organisations_with_lessons_for(user) -> QuerySet[Organisation]:
+    """The organisations behind the lessons the user may read, for filter choices."""
+    lessons = lessons_visible_to(user).values("project__lead_organisation_id")
+    return Organisation.objects.filter(pk__in=lessons).order_by("name")
+
+
+def open_follow_up():
+    return Exists(
+        ReviewNote.objects.filter(
+            project=OuterRef("pk"), kind=ReviewNoteKind.FOLLOW_UP, closed_at__isnull=True
+        )
+    )
+
+
+def portfolio(user) -> QuerySet[Project]:
+    """The projects of the portfolio list and its exports, with the flags each row shows."""
+    return (
+        projects_visible_to(user)
+        .active()
+        .select_related("lead_organisation", "funding_round")
+        .annotate(
+            help_requested=help_requested(),
+            escalated_barrier=escalated_barrier(),
+            open_follow_up=open_follow_up(),
+        )
+        .order_by("title", "id")
+    )
+
+
+def lesson_library(user) -> QuerySet[LessonLearned]:
+    return (
+        lessons_visible_to(user)
+        .filter(project__archived=False)
+        .select_related("project", "project__lead_organisation", "author")
+        .order_by("-learned_on", "-pk")
+    )
+
+
+def related_lessons(user, *, project: Project, phase: str, category: str = "", limit: int = 5):
+    """Lessons others learned in the same phase (and category), to read before deciding."""
+    lessons = lessons_visible_to(user).exclude(project=project).filter(project__archived=False)
+    if phase:
+        lessons = lessons.filter(phase=phase)
+    if category:
+        lessons = lessons.filter(category=category)
+    return list(
+        lessons.select_related("project__lead_organisation").order_by("-learned_on", "-pk")[:limit]
+    )
+
+
+def review_notes_for(project: Project) -> list[ReviewNote]:
+    return list(
+        ReviewNote.objects.filter(project=project)
+        .select_related("author", "answered_by", "closed_by")
+        .order_by("closed_at", "-created_at")
+    )
+
+
+STALE_AFTER_DAYS = 90
+
+
+def dashboard(user) -> dict:
+    """The portfolio in numbers, each computed by the database in one query."""
+    projects = projects_visible_to(user).active()
+    project_ids = projects.values("pk")
+    total = projects.count()
+
+    reached = dict(
+        Phase.objects.filter(project__in=project_ids)
+        .values("kind")
+        .annotate(n=Count("project", distinct=True))
+        .values_list("kind", "n")
+    )
+    funnel = [(kind, reached.get(kind.value, 0)) for kind in PhaseKind]
+
+    outcomes = dict(projects.values("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+    statuses = dict(
+        projects.values("current_status").annotate(n=Count("pk")).values_list("current_status", "n")
+    )
+
+    cells = (
+        Barrier.objects.filter(project__in=project_ids)
+        .annotate(
+            is_open=Case(
+                When(status__in=BarrierStatus.open_values(), then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .values("category", "phase", "is_open")
+        .annotate(n=Count("project", distinct=True))
+    )
+    barrier_counts = {(c["category"], c["phase"], c["is_open"]): c["n"] for c in cells}
+    barrier_rows = [
+        (
+            category,
+            [
+                (
+                    kind,
+                    barrier_counts.get((category.value, kind.value, True), 0),
+                    barrier_counts.get((category.value, kind.value, False), 0),
+                )
+                for kind in PhaseKind
+            ],
+        )
+        for category in BarrierCategory
+    ]
+
+    attention = projects.aggregate(
+        red=Count("pk", filter=Q(current_status=TrafficLight.RED)),
+        stale=Count("pk", filter=stale_since(STALE_AFTER_DAYS) & Q(outcome=Outcome.ONGOING)),
+        escalated=Count("pk", filter=Q(escalated_barrier())),
+        help=Count("pk", filter=Q(help_requested())),
+    )
+    attention_projects = list(
+        projects.filter(
+            Q(current_status=TrafficLight.RED) | Q(escalated_barrier()) | Q(help_requested())
+        )
+        .select_related("lead_organisation")
+        .annotate(help_requested=help_requested(), escalated_barrier=escalated_barrier())
+        .order_by("last_status_on", "pk")[:15]
+    )
+
+    money = list(
+        FundingRound.objects.annotate(
+            projects_count=Count("projects", filter=Q(projects__in=project_ids)),
+            grant=Sum("projects__grant_dkk", filter=Q(projects__in=project_ids)),
+            budget=Sum("projects__total_budget_dkk", filter=Q(projects__in=project_ids)),
+        ).order_by("year", "name")
+    )
+    benefits = projects.aggregate(
+        expected_hours=Sum("expected_hours_per_year"),
+        realised_hours=Sum("realised_hours_per_year"),
+        expected_dkk=Sum("expected_dkk_per_year"),
+        realised_dkk=Sum("realised_dkk_per_year"),
+    )
+    return {
+        "total": total,
+        "funnel": funnel,
+        "outcomes": [(outcome, outcomes.get(outcome.value, 0)) for outcome in Outcome],
+        "statuses": [(light, statuses.get(light.value, 0)) for light in TrafficLight],
+        "no_status": statuses.get("", 0),
+        "barrier_rows": barrier_rows,
+        "attention": attention,
+        "attention_projects": attention_projects,
+        "stale_after_days": STALE_AFTER_DAYS,
+        "money": money,
+        "benefits": benefits,
     }

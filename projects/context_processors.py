@@ -1,0 +1,9 @@
+from projects.selectors import roles_of
+
+
+def navigation(request):
+    """What the menu needs to know about the signed-in user."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {"is_agency": False}}
+    return {"nav": {"is_agency": roles_of(user).is_agency}}
