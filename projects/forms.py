@@ -16,6 +16,8 @@ from projects.models import (
     Organisation,
     Phase,
     Project,
+    ReviewNote,
+    ReviewNoteKind,
     StatusUpdate,
     TrafficLight,
 )
@@ -328,3 +330,21 @@ class LessonForm(forms.ModelForm):
 
     def clean_learned_on(self):
         return _not_in_future(self.cleaned_data.get("learned_on"), _("The date"))
+
+
+class ReviewNoteForm(forms.ModelForm):
+    class Meta:
+        model = ReviewNote
+        fields = ["kind", "text"]
+        widgets = {"kind": forms.RadioSelect(), "text": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "kind": _("A follow-up request asks the project to answer; a note is for the record."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = ReviewNoteKind.FOLLOW_UP
+
+
+class ReviewAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))

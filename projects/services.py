@@ -21,6 +21,7 @@ from projects.models import (
     Phase,
     PhaseKind,
     Project,
+    ReviewNote,
     StatusUpdate,
 )
 
@@ -193,3 +194,31 @@ def record_lesson(*, lesson: LessonLearned, author=None) -> LessonLearned:
     if lesson.pk is None:
         lesson.author = author
     return _save(lesson)
+
+
+@transaction.atomic
+def write_review_note(*, project: Project, kind: str, text: str, author) -> ReviewNote:
+    """An agency reviewer's note or follow-up request on a project."""
+    return _save(ReviewNote(project=project, kind=kind, text=text, author=author))
+
+
+@transaction.atomic
+def answer_review_note(*, note: ReviewNote, answer: str, user) -> ReviewNote:
+    if note.closed_at is not None:
+        raise ValidationError(_("The request has been closed and can no longer be answered."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write an answer.")})
+    note.answer = answer
+    note.answered_by = user
+    note.answered_at = timezone.now()
+    return _save(note)
+
+
+@transaction.atomic
+def close_review_note(*, note: ReviewNote, user) -> ReviewNote:
+    """Close a note; closing it again changes nothing."""
+    if note.closed_at is None:
+        note.closed_by = user
+        note.closed_at = timezone.now()
+        _save(note)
+    return note

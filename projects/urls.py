@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.views import log, projects
+from projects.views import lessons, log, portfolio, projects, reviews
 
 urlpatterns = [
     path("", projects.home, name="home"),
@@ -13,7 +13,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("projects/", projects.project_list, name="project_list"),
+    path("projects/", portfolio.project_list, name="project_list"),
+    path("projects/export.csv", portfolio.export_csv, name="export_csv"),
+    path("projects/export.xlsx", portfolio.export_xlsx, name="export_xlsx"),
+    path("dashboard/", portfolio.dashboard, name="dashboard"),
+    path("lessons/", lessons.lesson_list, name="lesson_list"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
@@ -37,4 +41,15 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/decisions/new/", log.decision_create, name="decision_create"),
     path("projects/<int:pk>/lessons/new/", log.lesson_create, name="lesson_create"),
+    path("projects/<int:pk>/reviews/new/", reviews.review_note_create, name="review_note_create"),
+    path(
+        "projects/<int:pk>/reviews/<int:note_pk>/answer/",
+        reviews.review_note_answer,
+        name="review_note_answer",
+    ),
+    path(
+        "projects/<int:pk>/reviews/<int:note_pk>/close/",
+        reviews.review_note_close,
+        name="review_note_close",
+    ),
 ]

@@ -52,6 +52,9 @@ CHANGE_GET = codes(
     no_membership=404,
 )
 CHANGE_POST = {p: 302 if c == 200 else c for p, c in CHANGE_GET.items()}
+REVIEW_GET = {**CHANGE_GET, "agency_reviewer": 200, "lead_coordinator": 403}
+REVIEW_POST = {p: 302 if c == 200 else c for p, c in REVIEW_GET.items()}
+AGENCY_ONLY = codes(403, anonymous=302, agency_admin=200, agency_reviewer=200)
 LESSON_GET = {**CHANGE_GET, "participant_coordinator": 200}
 LESSON_POST = {**CHANGE_POST, "participant_coordinator": 302}
 
@@ -60,6 +63,7 @@ LESSON_POST = {**CHANGE_POST, "participant_coordinator": 302}
 class World:
     project: object
     barrier: object
+    note: object
     other_project: object
     users: dict = field(default_factory=dict)
 
@@ -73,6 +77,7 @@ def world(norddjurs, syddjurs, aarhus, agency):
     barrier = factories.BarrierFactory(project=project, identified_on=date(2022, 3, 1))
     factories.StatusUpdateFactory(project=project)
     factories.LessonFactory(project=project)
+    note = factories.ReviewNoteFactory(project=project, kind="follow_up")
     other_project = factories.ProjectFactory(title="Aarhus-projekt", lead_organisation=aarhus)
     users = {
         "agency_admin": (agency, Role.ADMINISTRATOR),
@@ -82,7 +87,7 @@ def world(norddjurs, syddjurs, aarhus, agency):
         "participant_coordinator": (syddjurs, Role.COORDINATOR),
         "outsider_coordinator": (aarhus, Role.COORDINATOR),
     }
-    world = World(project=project, barrier=barrier, other_project=other_project)
+    world = World(project=project, barrier=barrier, note=note, other_project=other_project)
     for persona, (organisation, role) in users.items():
         world.users[persona] = factories.MembershipFactory(
             user=factories.UserFactory(username=persona), organisation=organisation, role=role
@@ -127,6 +132,8 @@ class Case:
 
 PROJECT = lambda w: [w.project.pk]  # noqa: E731
 BARRIER = lambda w: [w.project.pk, w.barrier.pk]  # noqa: E731
+NOTE = lambda w: [w.project.pk, w.note.pk]  # noqa: E731
+SIGNED_IN_READ = codes(200, anonymous=302)
 
 CASES: dict[str, Case] = {
     "home": Case(get=codes(302), post=codes(405)),
@@ -134,7 +141,24 @@ CASES: dict[str, Case] = {
     "logout": Case(get=codes(405), post=codes(302)),
     "password_change": Case(get=codes(200, anonymous=302), post=codes(200, anonymous=302)),
     "password_change_done": Case(get=codes(200, anonymous=302), post=NOT_ALLOWED_METHOD),
-    "project_list": Case(get=codes(200, anonymous=302), post=NOT_ALLOWED_METHOD),
+    "project_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
+    "export_csv": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
+    "export_xlsx": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
+    "dashboard": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
+    "lesson_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
+    "review_note_create": Case(
+        get=REVIEW_GET,
+        post=REVIEW_POST,
+        args=PROJECT,
+        data=lambda w: {"kind": "follow_up", "text": "Hvordan går det med DPIA?"},
+    ),
+    "review_note_answer": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=NOTE,
+        data=lambda w: {"answer": "DPIA er færdig."},
+    ),
+    "review_note_close": Case(get=NOT_ALLOWED_METHOD, post=REVIEW_POST, args=NOTE),
     "project_detail": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
     "project_create": Case(
         # Any coordinator may create a project, but only for their own organisation.

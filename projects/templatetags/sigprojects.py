@@ -1,5 +1,9 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -33,3 +37,36 @@ def hours(amount) -> str:
     if amount is None or amount == "":
         return "–"
     return _("%(amount)s hours") % {"amount": intcomma(int(amount))}
+
+
+@register.simple_tag
+def portfolio_url(**params) -> str:
+    """The portfolio list filtered by exactly these parameters."""
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return f"{reverse('project_list')}?{query}"
+
+
+@register.simple_tag
+def sort_url(query: str, current: str, field: str) -> str:
+    """The list's URL sorted by `field`, or in reverse when it is sorted by it already."""
+    params = QueryDict(query, mutable=True)
+    params["order"] = f"-{field}" if current == field else field
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
+
+
+@register.filter
+def percent_of(value, total) -> int:
+    """`value` as a whole percentage of `total`, for bar lengths."""
+    try:
+        return round(100 * int(value) / int(total)) if total else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def person(user) -> str:
+    """A user's full name, else the username; a dash when nobody is recorded."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.get_username()

@@ -90,6 +90,7 @@ def phase_advance(request, pk: int):
         access=access,
         submit=_("Record gate decision"),
         phase=phase,
+        **_related(request, access, phase=phase.kind if phase else access.project.current_phase),
     )
 
 
@@ -105,7 +106,14 @@ def barrier_create(request, pk: int):
             "phase": access.project.current_phase,
         },
     )
-    return _save_barrier(request, form, access, _("New barrier"), _("The barrier was saved."))
+    return _save_barrier(
+        request,
+        form,
+        access,
+        _("New barrier"),
+        _("The barrier was saved."),
+        _related(request, access, phase=access.project.current_phase),
+    )
 
 
 @login_required
@@ -117,10 +125,28 @@ def barrier_edit(request, pk: int, barrier_pk: int):
     if not access.can_change:
         raise PermissionDenied
     form = BarrierForm(request.POST or None, instance=barrier)
-    return _save_barrier(request, form, access, _("Edit barrier"), _("The barrier was saved."))
+    return _save_barrier(
+        request,
+        form,
+        access,
+        _("Edit barrier"),
+        _("The barrier was saved."),
+        _related(request, access, phase=barrier.phase, category=barrier.category),
+    )
 
 
-def _save_barrier(request, form, access, title, message):
+def _related(request, access, *, phase: str, category: str = "") -> dict:
+    """Lessons other projects learned in this phase (and category), shown beside a form."""
+    return {
+        "related_lessons": selectors.related_lessons(
+            request.user, project=access.project, phase=phase, category=category
+        ),
+        "related_phase": phase,
+        "related_category": category,
+    }
+
+
+def _save_barrier(request, form, access, title, message, related):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_barrier(barrier=form.save(commit=False), author=request.user)
@@ -128,7 +154,9 @@ def _save_barrier(request, form, access, title, message):
             apply_service_errors(form, error)
         else:
             return _saved(request, message, access.project.pk)
-    return render_form(request, form, title=title, access=access, submit=_("Save barrier"))
+    return render_form(
+        request, form, title=title, access=access, submit=_("Save barrier"), **related
+    )
 
 
 @login_required
@@ -160,6 +188,7 @@ def barrier_resolve(request, pk: int, barrier_pk: int):
         access=access,
         submit=_("Mark as resolved"),
         barrier=barrier,
+        **_related(request, access, phase=barrier.phase, category=barrier.category),
     )
 
 

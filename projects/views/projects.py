@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,19 +16,6 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
     return redirect("project_list")
-
-
-@login_required
-@require_safe
-def project_list(request):
-    projects = selectors.project_list(request.user)
-    page = Paginator(projects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    roles = selectors.roles_of(request.user)
-    return render(
-        request,
-        "projects/project_list.html",
-        {"page": page, "can_create": roles.can_create_projects},
-    )
 
 
 @login_required
