@@ -229,10 +229,14 @@ def build_timeline(
         for barrier in timeline.barriers
         if barrier.status in (BarrierStatus.BLOCKING, BarrierStatus.OPEN)
     ]
+    # Some projects stop reporting for a while; the agency needs to notice them.
+    reporting_until = last_day
+    if not terminal and rng.random() < 0.08:
+        reporting_until = last_day - timedelta(days=rng.randint(91, 240))
     interval = max(active_days // max(update_count, 1), 1)
     for number in range(update_count):
         reported_on = start + timedelta(days=interval * (number + 1))
-        if reported_on > last_day:
+        if reported_on > reporting_until:
             break
         troubled = sum(1 for day in critical_from if day <= reported_on)
         overall = rng.choices(
