@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Signature projects")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from projects import models
+
+        # Timestamps and the version counter change on every save; they say nothing new.
+        noise = ["created_at", "updated_at", "version"]
+        auditlog.register(models.Organisation, exclude_fields=noise)
+        auditlog.register(models.Membership, exclude_fields=noise)
+        auditlog.register(models.FundingRound, exclude_fields=noise)
+        auditlog.register(models.Project, exclude_fields=noise, m2m_fields={"participants"})
+        auditlog.register(models.Phase, exclude_fields=noise)
+        auditlog.register(models.StatusUpdate, exclude_fields=noise)
+        auditlog.register(models.Barrier, exclude_fields=noise)
+        auditlog.register(models.Decision, exclude_fields=noise, m2m_fields={"barriers"})
+        auditlog.register(models.LessonLearned, exclude_fields=noise)
+        auditlog.register(models.ReviewNote, exclude_fields=noise)

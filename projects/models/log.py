@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStampedModel
+from .base import TimeStampedModel, VersionedModel, WithdrawableModel
 from .choices import (
     BarrierCategory,
     BarrierStatus,
@@ -31,7 +31,7 @@ def _author_field(verbose_name, related_name: str):
     )
 
 
-class StatusUpdate(TimeStampedModel):
+class StatusUpdate(WithdrawableModel, TimeStampedModel):
     """One dated report on a project; the history is kept, never overwritten."""
 
     project = models.ForeignKey(
@@ -83,8 +83,11 @@ class StatusUpdate(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.project} – {self.reported_on:%Y-%m-%d}"
 
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}
 
-class Barrier(TimeStampedModel):
+
+class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="barriers", verbose_name=_("project")
     )
@@ -139,12 +142,15 @@ class Barrier(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}
+
     @property
     def is_open(self) -> bool:
         return self.status in BarrierStatus.open_values()
 
 
-class Decision(TimeStampedModel):
+class Decision(WithdrawableModel, TimeStampedModel):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("project")
     )
@@ -177,8 +183,11 @@ class Decision(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}
 
-class LessonLearned(TimeStampedModel):
+
+class LessonLearned(WithdrawableModel, TimeStampedModel):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("project")
     )
@@ -225,8 +234,11 @@ class LessonLearned(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}
 
-class ReviewNote(TimeStampedModel):
+
+class ReviewNote(VersionedModel, TimeStampedModel):
     """An agency reviewer's note or follow-up request, answered by the project."""
 
     project = models.ForeignKey(
@@ -264,6 +276,9 @@ class ReviewNote(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}
 
     @property
     def is_open(self) -> bool:

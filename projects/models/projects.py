@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStampedModel
+from .base import TimeStampedModel, VersionedModel
 from .choices import (
     AIActRiskClass,
     AIActRole,
@@ -30,7 +30,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(archived=False)
 
 
-class Project(TimeStampedModel):
+class Project(VersionedModel, TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), help_text=_("The problem and the purpose."))
     lead_organisation = models.ForeignKey(
@@ -160,8 +160,11 @@ class Project(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.pk}
 
-class Phase(TimeStampedModel):
+
+class Phase(VersionedModel, TimeStampedModel):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="phases", verbose_name=_("project")
     )
@@ -219,6 +222,9 @@ class Phase(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project} – {self.get_kind_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}
 
     @property
     def is_open(self) -> bool:
