@@ -39,7 +39,29 @@ def _not_in_future(value, field_label):
     return value
 
 
-class ProjectForm(forms.ModelForm):
+class VersionField(forms.IntegerField):
+    """The version of the record when the form was opened, sent back with the form."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, **kwargs)
+
+
+class VersionedModelForm(forms.ModelForm):
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    @property
+    def expected_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
+
+
+class ProjectForm(VersionedModelForm):
     """The project profile, including the legal and risk profile and benefits."""
 
     class Meta:
@@ -167,6 +189,8 @@ class StatusUpdateForm(forms.ModelForm):
 
 
 class GateDecisionForm(forms.Form):
+    phase_id = VersionField()
+    phase_version = VersionField()
     decision = forms.ChoiceField(
         label=_("Gate decision"), choices=GateDecision.choices, widget=forms.RadioSelect
     )
@@ -185,6 +209,13 @@ class GateDecisionForm(forms.Form):
     def __init__(self, *args, phase: Phase | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.phase = phase
+        if phase is not None:
+            self.fields["phase_id"].initial = phase.pk
+            self.fields["phase_version"].initial = phase.version
+
+    @property
+    def expected_phase(self) -> tuple[int, int]:
+        return (self.cleaned_data.get("phase_id") or 0, self.cleaned_data.get("phase_version") or 0)
 
     def clean_decided_on(self):
         decided_on = _not_in_future(self.cleaned_data.get("decided_on"), _("The decision date"))
@@ -207,7 +238,7 @@ class GateDecisionForm(forms.Form):
         return cleaned
 
 
-class BarrierForm(forms.ModelForm):
+class BarrierForm(VersionedModelForm):
     class Meta:
         model = Barrier
         fields = [
@@ -246,6 +277,7 @@ class BarrierForm(forms.ModelForm):
 
 
 class ResolveBarrierForm(forms.Form):
+    version = VersionField()
     resolution = forms.CharField(
         label=_("Resolution"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -347,4 +379,5 @@ class ReviewNoteForm(forms.ModelForm):
 
 
 class ReviewAnswerForm(forms.Form):
+    version = VersionField()
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from projects.models import (
     Barrier,
@@ -137,6 +139,7 @@ class ProjectAccess:
     can_change: bool
     can_add_lesson: bool
     can_review: bool
+    can_archive: bool = False
 
 
 def project_access(user, project: Project) -> ProjectAccess:
@@ -151,6 +154,7 @@ def project_access(user, project: Project) -> ProjectAccess:
         can_change=can_change,
         can_add_lesson=can_change or is_participant,
         can_review=roles.is_agency,
+        can_archive=roles.is_agency_admin,
     )
 
 
@@ -181,11 +185,24 @@ def get_record_for_user(
     return record, access
 
 
+_WITHDRAW_KINDS = {
+    "status": "updates",
+    "decision": "decisions",
+    "barrier_opened": "barriers",
+    "lesson": "lessons",
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     on: date
     kind: str  # status, phase, decision, barrier_opened, barrier_resolved, lesson
     record: models.Model
+
+    @property
+    def withdraw_kind(self) -> str:
+        """The URL part for withdrawing this entry; empty for phases and resolutions."""
+        return _WITHDRAW_KINDS.get(self.kind, "")
 
 
 _TIMELINE_ORDER = {
@@ -233,11 +250,11 @@ def project_timeline(project: Project, *, limit: int | None = 30) -> list[Timeli
             LessonLearned.objects.filter(project=project).select_related("author"),
         ),
     ]
-    entries = [
-        TimelineEntry(getattr(record, date_field), kind, record)
-        for kind, date_field, queryset in sources
-        for record in newest(queryset, date_field)
-    ]
+    entries = []
+    for kind, date_field, queryset in sources:
+        for record in newest(queryset, date_field):
+            record.project = project  # already loaded; spares a query per entry
+            entries.append(TimelineEntry(getattr(record, date_field), kind, record))
     entries.sort(
         key=lambda entry: (entry.on, -_TIMELINE_ORDER[entry.kind], entry.record.pk),
         reverse=True,
@@ -315,11 +332,13 @@ def open_follow_up():
     )
 
 
-def portfolio(user) -> QuerySet[Project]:
-    """The projects of the portfolio list and its exports, with the flags each row shows."""
+def portfolio(user, *, archived: bool = False) -> QuerySet[Project]:
+    """The projects of the portfolio list and its exports, with the flags each row shows;
+    the archived ones instead when asked for by an agency administrator."""
+    archived = archived and roles_of(user).is_agency_admin
     return (
         projects_visible_to(user)
-        .active()
+        .filter(archived=archived)
         .select_related("lead_organisation", "funding_round")
         .annotate(
             help_requested=help_requested(),
@@ -449,3 +468,81 @@ def dashboard(user) -> dict:
         "money": money,
         "benefits": benefits,
     }
+
+
+def project_history(project: Project):
+    """The audit trail of a project and every record under it, newest first."""
+    from auditlog.models import LogEntry
+
+    return (
+        LogEntry.objects.filter(additional_data__project_id=project.pk)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    entry: models.Model  # the auditlog LogEntry
+    record_label: str
+    changes: list[tuple[str, str, str]]  # field, before, after
+
+
+def history_rows(entries) -> list[HistoryRow]:
+    """Audit entries made readable: field names, choice labels and the names behind ids,
+    resolved with one query per related model for the whole page."""
+    entries = list(entries)
+    wanted: dict[type, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, values in (entry.changes_dict or {}).items():
+            field = _model_field(model, name)
+            if field is not None and field.many_to_one and isinstance(values, list):
+                wanted.setdefault(field.related_model, set()).update(
+                    value for value in values if value not in (None, "None")
+                )
+    names = {
+        (related, str(obj.pk)): str(obj)
+        for related, pks in wanted.items()
+        for obj in related._base_manager.filter(pk__in=[pk for pk in pks if pk.isdigit()])
+    }
+
+    def shown(field, value) -> str:
+        if value in (None, "None", ""):
+            return "–"
+        if field is not None and field.many_to_one:
+            return names.get((field.related_model, str(value)), f"#{value}")
+        if field is not None and field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if value in ("True", "False"):
+            return gettext("Yes") if value == "True" else gettext("No")
+        return str(value)
+
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        changes = []
+        for name, values in (entry.changes_dict or {}).items():
+            field = _model_field(model, name)
+            label = str(getattr(field, "verbose_name", name))
+            if isinstance(values, dict) and values.get("type") == "m2m":
+                objects = ", ".join(values.get("objects", []))
+                before, after = ("", objects) if values.get("operation") == "add" else (objects, "")
+                changes.append((label, before or "–", after or "–"))
+            else:
+                before, after = values
+                changes.append((label, shown(field, before), shown(field, after)))
+        label = str(model._meta.verbose_name) if model else ""
+        rows.append(HistoryRow(entry=entry, record_label=label, changes=changes))
+    return rows
+
+
+def _model_field(model, name):
+    """The model's own field of that name (not a reverse relation), or None."""
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+    if field is not None and field.auto_created and not field.concrete:
+        return None
+    return field

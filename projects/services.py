@@ -29,10 +29,29 @@ from projects.models import (
 _OUTCOME_ON_ENTRY = {PhaseKind.OPERATION: Outcome.IN_OPERATION, PhaseKind.SCALING: Outcome.SCALED}
 
 
+class ConcurrentEditError(Exception):
+    """Someone else saved the record after the form was opened."""
+
+    def __init__(self, current):
+        super().__init__(f"{type(current).__name__} {current.pk} changed meanwhile")
+        self.current = current
+
+
 def _save(instance, **kwargs):
     instance.full_clean()
     instance.save(**kwargs)
     return instance
+
+
+def _save_versioned(instance, *, expected_version: int, **kwargs):
+    """Save only if the stored version is still the one the form was opened at; the row is
+    locked until the transaction ends, so two saves cannot both pass the check."""
+    model = type(instance)
+    current = model._base_manager.select_for_update().get(pk=instance.pk)
+    if current.version != expected_version:
+        raise ConcurrentEditError(current)
+    instance.version = current.version + 1
+    return _save(instance, **kwargs)
 
 
 @transaction.atomic
@@ -49,9 +68,20 @@ def create_project(
 
 
 @transaction.atomic
-def update_project(*, project: Project, participants: list[Organisation]) -> Project:
-    _save(project)
+def update_project(
+    *, project: Project, participants: list[Organisation], expected_version: int
+) -> Project:
+    _save_versioned(project, expected_version=expected_version)
     project.participants.set(participants)
+    return project
+
+
+@transaction.atomic
+def set_archived(*, project: Project, archived: bool) -> Project:
+    """Archive a project (hidden from lists, nothing deleted) or bring it back."""
+    project.archived = archived
+    project.version += 1
+    project.save(update_fields=["archived", "version", "updated_at"])
     return project
 
 
@@ -93,6 +123,7 @@ def advance_phase(
     rationale: str,
     conditions: str = "",
     author,
+    expected_phase: tuple[int, int] | None = None,
 ) -> Phase:
     """Record the gate decision on the open phase. Go opens the next phase, stop ends the
     project, on hold keeps the phase open. Returns the phase that is open afterwards (or the
@@ -100,6 +131,8 @@ def advance_phase(
     phase = Phase.objects.select_for_update().filter(project=project, ended_on__isnull=True).first()
     if phase is None:
         raise ValidationError(_("The project has no open phase to decide on."))
+    if expected_phase is not None and (phase.pk, phase.version) != expected_phase:
+        raise ConcurrentEditError(phase)
     if decided_on < phase.started_on:
         raise ValidationError(
             {
@@ -117,6 +150,7 @@ def advance_phase(
     phase.conditions = conditions if gate == GateDecision.GO_WITH_CONDITIONS else ""
     if gate.ends_phase:
         phase.ended_on = decided_on
+    phase.version += 1
     _save(phase)
 
     _save(
@@ -133,37 +167,52 @@ def advance_phase(
         )
     )
 
+    # The project's phase and outcome change too: lock it and move its version on, so that
+    # a profile form opened before the decision cannot put the old outcome back.
+    locked = Project.objects.select_for_update().get(pk=project.pk)
     current = phase
     if gate == GateDecision.STOP:
-        project.outcome = Outcome.STOPPED
+        locked.outcome = Outcome.STOPPED
     elif gate.ends_phase and next_kind is not None:
         current = _save(Phase(project=project, kind=next_kind, started_on=decided_on))
-        project.current_phase = next_kind
+        locked.current_phase = next_kind
         if next_kind in _OUTCOME_ON_ENTRY:
-            project.outcome = _OUTCOME_ON_ENTRY[next_kind]
-    project.save(update_fields=["current_phase", "outcome", "updated_at"])
+            locked.outcome = _OUTCOME_ON_ENTRY[next_kind]
+    locked.version += 1
+    locked.save(update_fields=["current_phase", "outcome", "version", "updated_at"])
+    project.current_phase, project.outcome, project.version = (
+        locked.current_phase,
+        locked.outcome,
+        locked.version,
+    )
     return current
 
 
 @transaction.atomic
-def record_barrier(*, barrier: Barrier, author=None) -> Barrier:
-    if barrier.pk is None:
-        barrier.author = author
+def record_barrier(
+    *, barrier: Barrier, author=None, expected_version: int | None = None
+) -> Barrier:
+    """Create a barrier, or save an edit of one (given the version the form was opened at)."""
     if barrier.status == BarrierStatus.RESOLVED and not barrier.resolution.strip():
         raise ValidationError({"resolution": _("Describe how the barrier was resolved.")})
     if barrier.escalated and barrier.escalated_on is None:
         barrier.escalated_on = timezone.localdate()
-    return _save(barrier)
+    if barrier.pk is None:
+        barrier.author = author
+        return _save(barrier)
+    return _save_versioned(barrier, expected_version=expected_version)
 
 
 @transaction.atomic
-def resolve_barrier(*, barrier: Barrier, resolution: str, resolved_on: date) -> Barrier:
+def resolve_barrier(
+    *, barrier: Barrier, resolution: str, resolved_on: date, expected_version: int
+) -> Barrier:
     if not resolution.strip():
         raise ValidationError({"resolution": _("Describe how the barrier was resolved.")})
     barrier.status = BarrierStatus.RESOLVED
     barrier.resolution = resolution
     barrier.resolved_on = resolved_on
-    return _save(barrier)
+    return _save_versioned(barrier, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -172,8 +221,21 @@ def escalate_barrier(*, barrier: Barrier) -> Barrier:
     if not barrier.escalated:
         barrier.escalated = True
         barrier.escalated_on = timezone.localdate()
+        barrier.version += 1
         _save(barrier)
     return barrier
+
+
+@transaction.atomic
+def withdraw_entry(*, entry, user):
+    """Withdraw a log entry: it leaves every page and count but keeps its history."""
+    if entry.withdrawn_at is None:
+        entry.withdrawn_at = timezone.now()
+        entry.withdrawn_by = user
+        entry.save(update_fields=["withdrawn_at", "withdrawn_by", "updated_at"])
+        if isinstance(entry, StatusUpdate):
+            refresh_project_status(entry.project)
+    return entry
 
 
 @transaction.atomic
@@ -203,7 +265,7 @@ def write_review_note(*, project: Project, kind: str, text: str, author) -> Revi
 
 
 @transaction.atomic
-def answer_review_note(*, note: ReviewNote, answer: str, user) -> ReviewNote:
+def answer_review_note(*, note: ReviewNote, answer: str, user, expected_version: int) -> ReviewNote:
     if note.closed_at is not None:
         raise ValidationError(_("The request has been closed and can no longer be answered."))
     if not answer.strip():
@@ -211,7 +273,7 @@ def answer_review_note(*, note: ReviewNote, answer: str, user) -> ReviewNote:
     note.answer = answer
     note.answered_by = user
     note.answered_at = timezone.now()
-    return _save(note)
+    return _save_versioned(note, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -220,5 +282,6 @@ def close_review_note(*, note: ReviewNote, user) -> ReviewNote:
     if note.closed_at is None:
         note.closed_by = user
         note.closed_at = timezone.now()
+        note.version += 1
         _save(note)
     return note

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.views import lessons, log, portfolio, projects, reviews
+from projects.views import lessons, log, portfolio, projects, records, reviews
 
 urlpatterns = [
     path("", projects.home, name="home"),
@@ -21,6 +21,14 @@ urlpatterns = [
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<int:pk>/history/", records.project_history, name="project_history"),
+    path("projects/<int:pk>/archive/", records.project_archive, name="project_archive"),
+    path("projects/<int:pk>/restore/", records.project_restore, name="project_restore"),
+    path(
+        "projects/<int:pk>/<str:kind>/<int:entry_pk>/withdraw/",
+        records.entry_withdraw,
+        name="entry_withdraw",
+    ),
     path("projects/<int:pk>/updates/new/", log.status_update_create, name="status_update_create"),
     path("projects/<int:pk>/phase/decide/", log.phase_advance, name="phase_advance"),
     path("projects/<int:pk>/barriers/new/", log.barrier_create, name="barrier_create"),

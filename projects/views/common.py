@@ -1,6 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from projects.selectors import ProjectAccess, get_project_for_user
@@ -37,3 +40,61 @@ def render_form(request, form, *, title: str, access: ProjectAccess | None, subm
         **extra,
     }
     return render(request, "projects/form.html", context)
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, QuerySet | list | set | tuple):
+        return ", ".join(sorted(str(item) for item in value)) or "–"
+    choices = dict(getattr(field, "choices", None) or [])
+    if not isinstance(value, Model) and value in choices:
+        return str(choices[value])
+    return str(value)
+
+
+def _comparable(value):
+    if isinstance(value, QuerySet | list | set | tuple):
+        return {getattr(item, "pk", item) for item in value}
+    return getattr(value, "pk", value)
+
+
+def apply_conflict(form, error) -> dict:
+    """Refuse a save over someone else's newer change: keep the user's input, say who saved
+    what meanwhile, and let a second save overwrite knowingly."""
+    from auditlog.models import LogEntry
+
+    current = error.current
+    last = LogEntry.objects.get_for_object(current).select_related("actor").first()
+    who = ""
+    if last is not None:
+        who = _("%(name)s saved it at %(time)s.") % {
+            "name": (last.actor.get_full_name() or last.actor.get_username())
+            if last.actor
+            else _("Someone"),
+            "time": date_format(localtime(last.timestamp), "SHORT_DATETIME_FORMAT"),
+        }
+    form.add_error(
+        None,
+        _(
+            "Someone else changed this after you opened the form. Nothing was saved. %(who)s "
+            "Compare their version with yours below; saving again keeps yours."
+        )
+        % {"who": who},
+    )
+    differences = []
+    for name, field in form.fields.items():
+        if name in {"version", "phase_id", "phase_version"} or not hasattr(current, name):
+            continue
+        saved = getattr(current, name)
+        if hasattr(saved, "all"):
+            saved = list(saved.all())
+        yours = form.cleaned_data.get(name)
+        if _comparable(saved) != _comparable(yours):
+            differences.append((field.label, _display(field, saved), _display(field, yours)))
+    # The next save is made knowing about their change.
+    data = form.data.copy()
+    version_field = "phase_version" if "phase_version" in form.fields else "version"
+    data[version_field] = str(current.version)
+    form.data = data
+    return {"conflict": differences}

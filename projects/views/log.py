@@ -26,7 +26,12 @@ from projects.models import (
     Phase,
     StatusUpdate,
 )
-from projects.views.common import apply_service_errors, project_to_change, render_form
+from projects.views.common import (
+    apply_conflict,
+    apply_service_errors,
+    project_to_change,
+    render_form,
+)
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -67,6 +72,7 @@ def phase_advance(request, pk: int):
         phase=phase,
         initial={"decided_on": timezone.localdate(), "decided_by": _("Steering group")},
     )
+    extra = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -78,9 +84,14 @@ def phase_advance(request, pk: int):
                 rationale=data["rationale"],
                 conditions=data["conditions"],
                 author=request.user,
+                expected_phase=form.expected_phase,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except services.ConcurrentEditError as error:
+            extra = apply_conflict(form, error)
+            form.data = form.data.copy()
+            form.data["phase_id"] = str(error.current.pk)
         else:
             return _saved(request, _("The gate decision was recorded."), pk)
     return render_form(
@@ -90,6 +101,7 @@ def phase_advance(request, pk: int):
         access=access,
         submit=_("Record gate decision"),
         phase=phase,
+        **extra,
         **_related(request, access, phase=phase.kind if phase else access.project.current_phase),
     )
 
@@ -149,9 +161,15 @@ def _related(request, access, *, phase: str, category: str = "") -> dict:
 def _save_barrier(request, form, access, title, message, related):
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_barrier(barrier=form.save(commit=False), author=request.user)
+            services.record_barrier(
+                barrier=form.save(commit=False),
+                author=request.user,
+                expected_version=form.expected_version,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except services.ConcurrentEditError as error:
+            related = {**related, **apply_conflict(form, error)}
         else:
             return _saved(request, message, access.project.pk)
     return render_form(
@@ -168,17 +186,23 @@ def barrier_resolve(request, pk: int, barrier_pk: int):
     if not access.can_change:
         raise PermissionDenied
     form = ResolveBarrierForm(
-        request.POST or None, barrier=barrier, initial={"resolved_on": timezone.localdate()}
+        request.POST or None,
+        barrier=barrier,
+        initial={"resolved_on": timezone.localdate(), "version": barrier.version},
     )
+    extra = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.resolve_barrier(
                 barrier=barrier,
                 resolution=form.cleaned_data["resolution"],
                 resolved_on=form.cleaned_data["resolved_on"],
+                expected_version=form.cleaned_data["version"] or 0,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except services.ConcurrentEditError as error:
+            extra = apply_conflict(form, error)
         else:
             return _saved(request, _("The barrier was marked as resolved."), pk)
     return render_form(
@@ -189,6 +213,7 @@ def barrier_resolve(request, pk: int, barrier_pk: int):
         submit=_("Mark as resolved"),
         barrier=barrier,
         **_related(request, access, phase=barrier.phase, category=barrier.category),
+        **extra,
     )
 
 

@@ -13,7 +13,7 @@ from projects.filters import ProjectFilter
 
 
 def _filtered_portfolio(request) -> ProjectFilter:
-    projects = selectors.portfolio(request.user)
+    projects = selectors.portfolio(request.user, archived=request.GET.get("archived") == "1")
     return ProjectFilter(
         request.GET or None,
         projects,
@@ -41,6 +41,8 @@ def project_list(request):
             "is_agency": roles.is_agency,
             "can_create": roles.can_create_projects,
             "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "can_see_archived": roles.is_agency_admin,
+            "showing_archived": roles.is_agency_admin and request.GET.get("archived") == "1",
         },
     )
 

@@ -8,7 +8,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from projects import selectors, services
 from projects.forms import ProjectForm
 from projects.models import Project
-from projects.views.common import apply_service_errors, project_to_change, render_form
+from projects.views.common import (
+    apply_conflict,
+    apply_service_errors,
+    project_to_change,
+    render_form,
+)
 
 
 @require_safe
@@ -55,17 +60,26 @@ def project_edit(request, pk: int):
     access = project_to_change(request, pk)
     roles = selectors.roles_of(request.user)
     form = ProjectForm(request.POST or None, roles=roles, instance=access.project)
+    extra = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.update_project(
                 project=form.save(commit=False),
                 participants=list(form.cleaned_data["participants"]),
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except services.ConcurrentEditError as error:
+            extra = apply_conflict(form, error)
         else:
             messages.success(request, _("The project profile was saved."))
             return redirect("project_detail", pk=pk)
     return render_form(
-        request, form, title=_("Edit project profile"), access=access, submit=_("Save profile")
+        request,
+        form,
+        title=_("Edit project profile"),
+        access=access,
+        submit=_("Save profile"),
+        **extra,
     )

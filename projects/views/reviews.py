@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from projects import selectors, services
 from projects.forms import ReviewAnswerForm, ReviewNoteForm
 from projects.models import ReviewNote
-from projects.views.common import apply_service_errors, render_form
+from projects.views.common import apply_conflict, apply_service_errors, render_form
 
 
 @login_required
@@ -42,14 +42,22 @@ def review_note_answer(request, pk: int, note_pk: int):
     )
     if not access.can_change:
         raise PermissionDenied
-    form = ReviewAnswerForm(request.POST or None, initial={"answer": note.answer})
+    form = ReviewAnswerForm(
+        request.POST or None, initial={"answer": note.answer, "version": note.version}
+    )
+    extra = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_review_note(
-                note=note, answer=form.cleaned_data["answer"], user=request.user
+                note=note,
+                answer=form.cleaned_data["answer"],
+                user=request.user,
+                expected_version=form.cleaned_data["version"] or 0,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except services.ConcurrentEditError as error:
+            extra = apply_conflict(form, error)
         else:
             messages.success(request, _("Your answer was sent to the agency."))
             return redirect("project_detail", pk=pk)
@@ -60,6 +68,7 @@ def review_note_answer(request, pk: int, note_pk: int):
         access=access,
         submit=_("Send answer"),
         review_note=note,
+        **extra,
     )
 
 
