@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint check-migrations translations messages clean
+.PHONY: setup run test lint check-migrations check-deploy translations messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ lint: $(VENV)/.installed
 
 check-migrations: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+# Django's deployment checks with settings as in production (the key here is a stand-in).
+check-deploy: $(VENV)/.installed
+	DEBUG=0 SECURE_SSL=1 ALLOWED_HOSTS=sig.example.dk CSRF_TRUSTED_ORIGINS=https://sig.example.dk \
+	SECRET_KEY=ci-deploy-check-4f8e2a7c9b1d3e5f7a9c2e4b6d8f0a1c3e5b7d9f \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
