@@ -44,8 +44,13 @@ def test_admin_pages_open(superuser_client, one_of_everything, model_admin):
     assert superuser_client.get(changelist).status_code == 200
     assert superuser_client.get(changelist, {"q": "æøå"}).status_code == 200
     add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-    assert superuser_client.get(add).status_code == 200
-    instance = model.objects.order_by("pk").first()
+    # Audit and login-attempt records are written by the application, never by hand.
+    read_only = opts.app_label in {"auditlog", "axes"}
+    assert superuser_client.get(add).status_code == (403 if read_only else 200)
+    instance = model._base_manager.order_by("pk").first()
+    if instance is None:
+        assert read_only, f"no {opts.label} to open"
+        return
     change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
     assert superuser_client.get(change).status_code == 200
 

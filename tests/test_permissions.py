@@ -55,6 +55,7 @@ CHANGE_POST = {p: 302 if c == 200 else c for p, c in CHANGE_GET.items()}
 REVIEW_GET = {**CHANGE_GET, "agency_reviewer": 200, "lead_coordinator": 403}
 REVIEW_POST = {p: 302 if c == 200 else c for p, c in REVIEW_GET.items()}
 AGENCY_ONLY = codes(403, anonymous=302, agency_admin=200, agency_reviewer=200)
+ADMIN_POST = {**CHANGE_POST, "lead_coordinator": 403}
 LESSON_GET = {**CHANGE_GET, "participant_coordinator": 200}
 LESSON_POST = {**CHANGE_POST, "participant_coordinator": 302}
 
@@ -64,6 +65,7 @@ class World:
     project: object
     barrier: object
     note: object
+    update: object
     other_project: object
     users: dict = field(default_factory=dict)
 
@@ -75,7 +77,7 @@ def world(norddjurs, syddjurs, aarhus, agency):
     )
     factories.PhaseFactory(project=project, kind=PhaseKind.CLARIFICATION)
     barrier = factories.BarrierFactory(project=project, identified_on=date(2022, 3, 1))
-    factories.StatusUpdateFactory(project=project)
+    update = factories.StatusUpdateFactory(project=project)
     factories.LessonFactory(project=project)
     note = factories.ReviewNoteFactory(project=project, kind="follow_up")
     other_project = factories.ProjectFactory(title="Aarhus-projekt", lead_organisation=aarhus)
@@ -87,7 +89,9 @@ def world(norddjurs, syddjurs, aarhus, agency):
         "participant_coordinator": (syddjurs, Role.COORDINATOR),
         "outsider_coordinator": (aarhus, Role.COORDINATOR),
     }
-    world = World(project=project, barrier=barrier, note=note, other_project=other_project)
+    world = World(
+        project=project, barrier=barrier, note=note, update=update, other_project=other_project
+    )
     for persona, (organisation, role) in users.items():
         world.users[persona] = factories.MembershipFactory(
             user=factories.UserFactory(username=persona), organisation=organisation, role=role
@@ -156,9 +160,17 @@ CASES: dict[str, Case] = {
         get=CHANGE_GET,
         post=CHANGE_POST,
         args=NOTE,
-        data=lambda w: {"answer": "DPIA er færdig."},
+        data=lambda w: {"answer": "DPIA er færdig.", "version": w.note.version},
     ),
     "review_note_close": Case(get=NOT_ALLOWED_METHOD, post=REVIEW_POST, args=NOTE),
+    "project_history": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
+    "project_archive": Case(get=NOT_ALLOWED_METHOD, post=ADMIN_POST, args=PROJECT),
+    "project_restore": Case(get=NOT_ALLOWED_METHOD, post=ADMIN_POST, args=PROJECT),
+    "entry_withdraw": Case(
+        get=NOT_ALLOWED_METHOD,
+        post=CHANGE_POST,
+        args=lambda w: [w.project.pk, "updates", w.update.pk],
+    ),
     "project_detail": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
     "project_create": Case(
         # Any coordinator may create a project, but only for their own organisation.
@@ -174,7 +186,12 @@ CASES: dict[str, Case] = {
         ),
         data=lambda w: {**_project_data(w), "participants": []},
     ),
-    "project_edit": Case(get=CHANGE_GET, post=CHANGE_POST, args=PROJECT, data=_project_data),
+    "project_edit": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=PROJECT,
+        data=lambda w: {**_project_data(w), "version": w.project.version},
+    ),
     "status_update_create": Case(
         get=CHANGE_GET,
         post=CHANGE_POST,
@@ -187,6 +204,8 @@ CASES: dict[str, Case] = {
         args=PROJECT,
         data=lambda w: {
             "decision": GateDecision.GO,
+            "phase_id": w.project.phases.get(ended_on__isnull=True).pk,
+            "phase_version": 1,
             "decided_on": _today(),
             "decided_by": "Styregruppen",
             "rationale": "Klar til udvikling.",
@@ -216,13 +235,18 @@ CASES: dict[str, Case] = {
             "severity": "critical",
             "status": "handling",
             "identified_on": "2022-03-01",
+            "version": w.barrier.version,
         },
     ),
     "barrier_resolve": Case(
         get=CHANGE_GET,
         post=CHANGE_POST,
         args=BARRIER,
-        data=lambda w: {"resolution": "Aftale med jurist.", "resolved_on": _today()},
+        data=lambda w: {
+            "resolution": "Aftale med jurist.",
+            "resolved_on": _today(),
+            "version": w.barrier.version,
+        },
     ),
     "barrier_escalate": Case(get=NOT_ALLOWED_METHOD, post=CHANGE_POST, args=BARRIER),
     "decision_create": Case(

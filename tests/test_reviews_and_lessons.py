@@ -33,7 +33,7 @@ def test_follow_up_request_from_reviewer_to_coordinator_and_back(
     assert reverse("review_note_close", args=[project.pk, note.pk]) not in page
     client.post(
         reverse("review_note_answer", args=[project.pk, note.pk]),
-        {"answer": "Den er vedhæftet i ESDH."},
+        {"answer": "Den er vedhæftet i ESDH.", "version": note.version},
     )
     note.refresh_from_db()
     assert note.answer == "Den er vedhæftet i ESDH." and note.answered_by == coordinator

@@ -47,7 +47,12 @@ def _lights(**overrides):
 
 
 def _gate(decision, **extra):
+    from projects.models import Phase
+
+    phase = Phase.objects.filter(ended_on__isnull=True).first()
     return {
+        "phase_id": phase.pk if phase else "",
+        "phase_version": phase.version if phase else "",
         "decision": decision,
         "decided_on": TODAY().isoformat(),
         "decided_by": "Styregruppen",
@@ -267,7 +272,7 @@ def test_resolving_a_barrier(signed_in, project):
     url = reverse("barrier_resolve", args=[project.pk, barrier.pk])
     response = signed_in.post(
         url,
-        {"resolution": "Jurist har afklaret hjemlen.", "resolved_on": "2022-05-01"},
+        {"resolution": "Jurist har afklaret hjemlen.", "resolved_on": "2022-05-01", "version": 1},
         follow=True,
     )
     assert "Barrieren er markeret som løst." in response.content.decode()
@@ -436,7 +441,11 @@ def test_coordinator_edits_the_profile_but_not_the_lead_organisation(signed_in, 
     response = signed_in.post(
         reverse("project_edit", args=[project.pk]),
         _project_form(
-            aarhus, title="Nyt navn", dpia_status="completed", realised_hours_per_year="1200"
+            aarhus,
+            title="Nyt navn",
+            dpia_status="completed",
+            realised_hours_per_year="1200",
+            version=project.version,
         ),
         follow=True,
     )
