@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint check-migrations check-deploy translations messages clean
+.PHONY: setup run test chromium lint check-migrations check-deploy translations messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,14 @@ run: setup
 	@echo "Open http://$(HOST)/ and log in with one of the demo logins above."
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
-test: setup
-	SECRET_KEY=test-only-not-secret $(BIN)/pytest $(PYTEST_ARGS)
+# Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+	  echo "Chromium is missing: install Debian's chromium package to run the browser tests."
+
+test: setup chromium
+	SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

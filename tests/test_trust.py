@@ -301,7 +301,11 @@ PRODUCTION = {
 
 def test_check_deploy_is_clean_with_production_settings():
     environment = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DEBUG", "SECURE_SSL", "SECURE_SSL_REDIRECT"}
+        },
         **PRODUCTION,
     }
     result = subprocess.run(

@@ -1,0 +1,121 @@
+"""axe-core in Chromium on every page type, for each role, in Danish and English."""
+
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from projects.models import Barrier, Project, ReviewNote
+from tests.browser.conftest import SCREENSHOTS, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Axe()
+# WCAG 2.0 and 2.1, levels A and AA, plus axe's best practices.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    }
+}
+
+
+def pages_for(role: str) -> list[str]:
+    project = Project.objects.get(title="Smartmail – udbredelse")
+    barrier = Barrier.objects.filter(project=project, status="handling").first() or (
+        Barrier.objects.filter(project=project).first()
+    )
+    note = ReviewNote.objects.get_or_create(
+        project=project, kind="follow_up", defaults={"text": "Send os status på driften."}
+    )[0]
+    base = f"/projects/{project.pk}"
+    reader = ["/projects/", f"{base}/", f"{base}/history/", "/lessons/", "/password/"]
+    return {
+        "anonymous": ["/login/"],
+        "coordinator": [
+            *reader,
+            f"{base}/edit/",
+            f"{base}/updates/new/",
+            f"{base}/phase/decide/",
+            f"{base}/barriers/new/",
+            f"{base}/barriers/{barrier.pk}/edit/",
+            f"{base}/barriers/{barrier.pk}/resolve/",
+            f"{base}/decisions/new/",
+            f"{base}/lessons/new/",
+            f"{base}/reviews/{note.pk}/answer/",
+            "/projects/new/",
+        ],
+        "viewer": reader,
+        "reviewer": [*reader, "/dashboard/", f"{base}/reviews/new/", "/projects/?area=health"],
+        "administrator": ["/projects/?archived=1", "/dashboard/", f"{base}/"],
+    }[role]
+
+
+USERS = {
+    "anonymous": None,
+    "coordinator": "norddjurs-koordinator",
+    "viewer": "norddjurs-laeser",
+    "reviewer": "ds-reviewer",
+    "administrator": "ds-admin",
+}
+
+
+def check(page, url: str, report: dict) -> list[str]:
+    results = AXE.run(page, options=AXE_OPTIONS)
+    response = results.response
+    rules = {
+        rule["id"]
+        for kind in ("passes", "violations", "incomplete", "inapplicable")
+        for rule in response.get(kind, [])
+    }
+    report["rules"] |= rules
+    report["pages"] += 1
+    problems = []
+    for violation in response["violations"]:
+        targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
+        problems.append(f"{url}: {violation['id']} ({violation['impact']}) at {targets}")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("role", list(USERS))
+def test_pages_have_no_accessibility_violations(demo, new_page, live_server, role, language):
+    page = new_page()
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    if USERS[role]:
+        log_in(page, USERS[role]) if language == "da" else _log_in_english(page, USERS[role])
+    report = {"rules": set(), "pages": 0}
+    problems = []
+    for url in pages_for(role):
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("h1").count() == 1, f"{url} should have one h1"
+        problems += check(page, url, report)
+    if role == "coordinator":
+        # A refused form: errors must be announced with their fields.
+        project = Project.objects.get(title="Smartmail – udbredelse")
+        page.goto(f"/projects/{project.pk}/updates/new/")
+        page.locator("form[method=post] button[type=submit]").last.click()
+        assert page.locator(".invalid-feedback, .is-invalid").count() > 0
+        problems += check(page, "status update form with errors", report)
+    _record(role, language, report)
+    assert problems == [], "\n".join(problems)
+
+
+def _log_in_english(page, username):
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("signatur-demo-2026")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def _record(role: str, language: str, report: dict):
+    path = SCREENSHOTS.parent / "axe-summary.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    summary = json.loads(path.read_text()) if path.exists() else {}
+    summary[f"{role}-{language}"] = {"pages": report["pages"], "rules": len(report["rules"])}
+    path.write_text(json.dumps(summary, indent=2, sort_keys=True))
