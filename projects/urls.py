@@ -5,6 +5,7 @@ from projects.views import lessons, log, portfolio, projects, records, reviews
 
 urlpatterns = [
     path("", projects.home, name="home"),
+    path("health/", projects.health, name="health"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

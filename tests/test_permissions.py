@@ -141,6 +141,7 @@ SIGNED_IN_READ = codes(200, anonymous=302)
 
 CASES: dict[str, Case] = {
     "home": Case(get=codes(302), post=codes(405)),
+    "health": Case(get=codes(200), post=codes(405)),
     "login": Case(get=codes(302, anonymous=200), post=codes(302, anonymous=200)),
     "logout": Case(get=codes(405), post=codes(302)),
     "password_change": Case(get=codes(200, anonymous=302), post=codes(200, anonymous=302)),

@@ -304,7 +304,7 @@ def test_check_deploy_is_clean_with_production_settings():
         **{
             k: v
             for k, v in os.environ.items()
-            if k not in {"DEBUG", "SECURE_SSL", "SECURE_SSL_REDIRECT"}
+            if k not in {"DEBUG", "SECURE_SSL", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
         },
         **PRODUCTION,
     }

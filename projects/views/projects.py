@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,6 +15,12 @@ from projects.views.common import (
     project_to_change,
     render_form,
 )
+
+
+@require_safe
+def health(request):
+    """For load balancers: the application answers (it touches no database)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_safe

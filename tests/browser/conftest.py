@@ -8,10 +8,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-# Playwright's synchronous API runs an event loop in this thread; the ORM calls the tests
-# make around it are ordinary blocking calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 DEMO_PASSWORD = "signatur-demo-2026"
@@ -25,6 +21,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's synchronous API runs an event loop in this thread; the ORM calls the tests
+    # make around it are ordinary blocking calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
     from playwright.sync_api import sync_playwright
@@ -46,6 +45,7 @@ def browser():
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
