@@ -23,7 +23,7 @@ from projects.models import (
     PhaseKind,
     TrafficLight,
 )
-from projects.selectors import escalated_barrier, help_requested, stale_since
+from projects.selectors import escalated_barrier, stale_since
 
 BARRIER_STATES = [("open", _("Open")), ("resolved", _("Resolved")), ("any", _("Any"))]
 YES = [("1", _("Yes"))]
@@ -192,7 +192,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(stale_since(int(value)))
 
     def filter_help(self, queryset, name, value):
-        return queryset.filter(help_requested())
+        return queryset.filter(help_requested=True)
 
     def filter_escalated(self, queryset, name, value):
         return queryset.filter(escalated_barrier())

@@ -215,17 +215,22 @@ _TIMELINE_ORDER = {
 }
 
 
-def project_timeline(project: Project, *, limit: int | None = 30) -> list[TimelineEntry]:
+def project_timeline(
+    project: Project, *, limit: int | None = 30, phases: list[Phase] | None = None
+) -> list[TimelineEntry]:
     """The newest `limit` entries (all if None) of the project's status updates, phase
     changes, decisions, barriers and lessons, newest first: one query per kind of record,
-    each bounded by `limit`, whatever the length of the history."""
+    each bounded by `limit`, whatever the length of the history. A project has a handful
+    of phases; pass them if they are loaded already."""
 
     def newest(queryset, date_field):
         queryset = queryset.order_by(f"-{date_field}", "-pk")
         return queryset[:limit] if limit else queryset
 
+    if phases is None:
+        phases = list(Phase.objects.filter(project=project))
     sources = [
-        ("phase", "started_on", Phase.objects.filter(project=project)),
+        ("phase", "started_on", phases),
         (
             "status",
             "reported_on",
@@ -251,8 +256,10 @@ def project_timeline(project: Project, *, limit: int | None = 30) -> list[Timeli
         ),
     ]
     entries = []
-    for kind, date_field, queryset in sources:
-        for record in newest(queryset, date_field):
+    for kind, date_field, records in sources:
+        if not isinstance(records, list):
+            records = newest(records, date_field)
+        for record in records:
             record.project = project  # already loaded; spares a query per entry
             entries.append(TimelineEntry(getattr(record, date_field), kind, record))
     entries.sort(
@@ -279,22 +286,13 @@ def project_page(access: ProjectAccess, *, whole_timeline: bool = False) -> dict
         "open_barriers": list(
             Barrier.objects.filter(project=project, status__in=BarrierStatus.open_values())
         ),
-        "timeline": project_timeline(project, limit=timeline_limit),
+        "timeline": project_timeline(project, limit=timeline_limit, phases=phases),
         "timeline_limit": timeline_limit,
         "review_notes": review_notes_for(project),
     }
 
 
 # Portfolio, dashboard and lessons library
-
-
-def help_requested():
-    """The project's latest status update asks the agency for help."""
-    return Exists(
-        StatusUpdate.objects.filter(
-            project=OuterRef("pk"), help_needed=True, reported_on=OuterRef("last_status_on")
-        )
-    )
 
 
 def escalated_barrier():
@@ -341,7 +339,6 @@ def portfolio(user, *, archived: bool = False) -> QuerySet[Project]:
         .filter(archived=archived)
         .select_related("lead_organisation", "funding_round")
         .annotate(
-            help_requested=help_requested(),
             escalated_barrier=escalated_barrier(),
             open_follow_up=open_follow_up(),
         )
@@ -382,10 +379,24 @@ STALE_AFTER_DAYS = 90
 
 
 def dashboard(user) -> dict:
-    """The portfolio in numbers, each computed by the database in one query."""
+    """The portfolio in numbers, computed by the database in five queries."""
     projects = projects_visible_to(user).active()
     project_ids = projects.values("pk")
-    total = projects.count()
+
+    figures = projects.aggregate(
+        total=Count("pk"),
+        **{f"outcome_{o.value}": Count("pk", filter=Q(outcome=o)) for o in Outcome},
+        **{f"status_{t.value}": Count("pk", filter=Q(current_status=t)) for t in TrafficLight},
+        no_status=Count("pk", filter=Q(current_status="")),
+        red=Count("pk", filter=Q(current_status=TrafficLight.RED)),
+        stale=Count("pk", filter=stale_since(STALE_AFTER_DAYS) & Q(outcome=Outcome.ONGOING)),
+        escalated=Count("pk", filter=Q(escalated_barrier())),
+        help=Count("pk", filter=Q(help_requested=True)),
+        expected_hours=Sum("expected_hours_per_year"),
+        realised_hours=Sum("realised_hours_per_year"),
+        expected_dkk=Sum("expected_dkk_per_year"),
+        realised_dkk=Sum("realised_dkk_per_year"),
+    )
 
     reached = dict(
         Phase.objects.filter(project__in=project_ids)
@@ -394,11 +405,6 @@ def dashboard(user) -> dict:
         .values_list("kind", "n")
     )
     funnel = [(kind, reached.get(kind.value, 0)) for kind in PhaseKind]
-
-    outcomes = dict(projects.values("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
-    statuses = dict(
-        projects.values("current_status").annotate(n=Count("pk")).values_list("current_status", "n")
-    )
 
     cells = (
         Barrier.objects.filter(project__in=project_ids)
@@ -427,18 +433,12 @@ def dashboard(user) -> dict:
         for category in BarrierCategory
     ]
 
-    attention = projects.aggregate(
-        red=Count("pk", filter=Q(current_status=TrafficLight.RED)),
-        stale=Count("pk", filter=stale_since(STALE_AFTER_DAYS) & Q(outcome=Outcome.ONGOING)),
-        escalated=Count("pk", filter=Q(escalated_barrier())),
-        help=Count("pk", filter=Q(help_requested())),
-    )
     attention_projects = list(
         projects.filter(
-            Q(current_status=TrafficLight.RED) | Q(escalated_barrier()) | Q(help_requested())
+            Q(current_status=TrafficLight.RED) | Q(escalated_barrier()) | Q(help_requested=True)
         )
         .select_related("lead_organisation")
-        .annotate(help_requested=help_requested(), escalated_barrier=escalated_barrier())
+        .annotate(escalated_barrier=escalated_barrier())
         .order_by("last_status_on", "pk")[:15]
     )
 
@@ -449,24 +449,21 @@ def dashboard(user) -> dict:
             budget=Sum("projects__total_budget_dkk", filter=Q(projects__in=project_ids)),
         ).order_by("year", "name")
     )
-    benefits = projects.aggregate(
-        expected_hours=Sum("expected_hours_per_year"),
-        realised_hours=Sum("realised_hours_per_year"),
-        expected_dkk=Sum("expected_dkk_per_year"),
-        realised_dkk=Sum("realised_dkk_per_year"),
-    )
     return {
-        "total": total,
+        "total": figures["total"],
         "funnel": funnel,
-        "outcomes": [(outcome, outcomes.get(outcome.value, 0)) for outcome in Outcome],
-        "statuses": [(light, statuses.get(light.value, 0)) for light in TrafficLight],
-        "no_status": statuses.get("", 0),
+        "outcomes": [(outcome, figures[f"outcome_{outcome.value}"]) for outcome in Outcome],
+        "statuses": [(light, figures[f"status_{light.value}"]) for light in TrafficLight],
+        "no_status": figures["no_status"],
         "barrier_rows": barrier_rows,
-        "attention": attention,
+        "attention": {key: figures[key] for key in ("red", "stale", "escalated", "help")},
         "attention_projects": attention_projects,
         "stale_after_days": STALE_AFTER_DAYS,
         "money": money,
-        "benefits": benefits,
+        "benefits": {
+            key: figures[key]
+            for key in ("expected_hours", "realised_hours", "expected_dkk", "realised_dkk")
+        },
     }
 
 

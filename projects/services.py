@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from projects.cache import portfolio_changed
 from projects.models import (
     Barrier,
     BarrierStatus,
@@ -86,18 +87,23 @@ def set_archived(*, project: Project, archived: bool) -> Project:
 
 
 def refresh_project_status(project: Project) -> None:
-    """Set the project's current status from its latest status update."""
+    """Set the project's current status (and whether it asks for help) from its latest
+    status update."""
     latest = (
         StatusUpdate.objects.filter(project=project)
         .order_by("-reported_on", "-id")
-        .values("overall_status", "reported_on")
+        .values("overall_status", "reported_on", "help_needed")
         .first()
     )
     project.current_status = latest["overall_status"] if latest else ""
     project.last_status_on = latest["reported_on"] if latest else None
+    project.help_requested = latest["help_needed"] if latest else False
+    # A queryset update sends no signal: tell the portfolio cache ourselves.
+    portfolio_changed()
     Project.objects.filter(pk=project.pk).update(
         current_status=project.current_status,
         last_status_on=project.last_status_on,
+        help_requested=project.help_requested,
         updated_at=timezone.now(),
     )
 

@@ -269,4 +269,5 @@ def build_timeline(
     if timeline.updates:
         project.current_status = timeline.updates[-1].overall_status
         project.last_status_on = timeline.updates[-1].reported_on
+        project.help_requested = timeline.updates[-1].help_needed
     return timeline

@@ -74,6 +74,7 @@ class Project(VersionedModel, TimeStampedModel):
         _("overall status"), max_length=10, choices=TrafficLight.choices, blank=True
     )
     last_status_on = models.DateField(_("last status update"), null=True, blank=True)
+    help_requested = models.BooleanField(_("help requested from the agency"), default=False)
 
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.ONGOING
@@ -155,6 +156,10 @@ class Project(VersionedModel, TimeStampedModel):
             models.Index(fields=["last_status_on"], name="project_last_status_on_idx"),
             models.Index(fields=["area"], name="project_area_idx"),
             models.Index(fields=["updated_at"], name="project_updated_at_idx"),
+            models.Index(fields=["title", "id"], name="project_title_idx"),
+            models.Index(
+                fields=["id"], condition=Q(help_requested=True), name="project_help_requested"
+            ),
         ]
 
     def __str__(self) -> str:
