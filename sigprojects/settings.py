@@ -88,6 +88,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int(
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sessions and cache live in the database, so that any number of app servers can share them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sigprojects_cache",
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -172,6 +180,8 @@ if env_bool("SECURE_SSL", not DEBUG):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health endpoint over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -183,7 +193,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # One line per login is noise; lockouts are still logged as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Serve the rendered portfolio list from the cache until the next write (see projects/cache.py).
+PORTFOLIO_CACHE = env_bool("PORTFOLIO_CACHE", True)
 
 # Page sizes for lists.
 PAGE_SIZE = env_int("PAGE_SIZE", 25, minimum=1)
