@@ -60,6 +60,7 @@ def portfolio(norddjurs, aarhus, syddjurs):
         last_status_on=today - timedelta(days=200),
         ai_act_risk_class="high",
         dpia_status="in_progress",
+        help_requested=True,  # kept by the services from the latest update below
     )
     factories.PhaseFactory(project=children, kind=PhaseKind.TRIAL)
     factories.BarrierFactory(

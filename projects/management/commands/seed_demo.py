@@ -2,6 +2,7 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from projects.demo import catalogue
@@ -61,6 +62,10 @@ class Command(BaseCommand):
                     f"  synthetic projects: {done:,}/{total:,} ({time.monotonic() - started:.0f} s)"
                 ),
             )
+        if report.projects and connection.vendor == "postgresql":
+            # Fresh planner statistics after a bulk load, as autovacuum would gather later.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready in {time.monotonic() - started:.1f} s: "
