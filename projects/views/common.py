@@ -1,3 +1,6 @@
+import dataclasses
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
@@ -7,6 +10,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from projects.selectors import ProjectAccess, get_project_for_user
+from projects.services import ConcurrentEditError
 
 
 def project_to_change(request, pk: int) -> ProjectAccess:
@@ -24,6 +28,27 @@ def apply_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, ValidationError(errors))
     else:
         form.add_error(None, error)
+
+
+@dataclass
+class Submission:
+    saved: bool = False
+    result: object = None
+    extra: dict = dataclasses.field(default_factory=dict)  # context for the page, e.g. a conflict
+
+
+def submit(request, form, write) -> Submission:
+    """Call `write()` for a valid POSTed form. A service's refusal lands on the form's
+    fields; someone else's newer change comes back as a comparison to show."""
+    if request.method != "POST" or not form.is_valid():
+        return Submission()
+    try:
+        return Submission(saved=True, result=write())
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return Submission()
+    except ConcurrentEditError as error:
+        return Submission(extra=apply_conflict(form, error))
 
 
 def render_form(request, form, *, title: str, access: ProjectAccess | None, submit: str, **extra):
@@ -94,7 +119,10 @@ def apply_conflict(form, error) -> dict:
             differences.append((field.label, _display(field, saved), _display(field, yours)))
     # The next save is made knowing about their change.
     data = form.data.copy()
-    version_field = "phase_version" if "phase_version" in form.fields else "version"
-    data[version_field] = str(current.version)
+    if "phase_id" in form.fields:  # a gate decision concerns whichever phase is open now
+        data["phase_id"] = str(current.pk)
+        data["phase_version"] = str(current.version)
+    else:
+        data["version"] = str(current.version)
     form.data = data
     return {"conflict": differences}

@@ -3,7 +3,7 @@ and lessons learned."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +26,7 @@ from projects.models import (
     Phase,
     StatusUpdate,
 )
-from projects.views.common import (
-    apply_conflict,
-    apply_service_errors,
-    project_to_change,
-    render_form,
-)
+from projects.views.common import project_to_change, render_form, submit
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -50,13 +45,13 @@ def status_update_create(request, pk: int):
         instance=StatusUpdate(project=access.project),
         initial={"reported_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.log_status_update(update=form.save(commit=False), author=request.user)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _saved(request, _("The status update was saved."), pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.log_status_update(update=form.save(commit=False), author=request.user),
+    )
+    if outcome.saved:
+        return _saved(request, _("The status update was saved."), pk)
     return render_form(
         request, form, title=_("New status update"), access=access, submit=_("Save update")
     )
@@ -72,28 +67,22 @@ def phase_advance(request, pk: int):
         phase=phase,
         initial={"decided_on": timezone.localdate(), "decided_by": _("Steering group")},
     )
-    extra = {}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.advance_phase(
-                project=access.project,
-                decision=data["decision"],
-                decided_on=data["decided_on"],
-                decided_by=data["decided_by"],
-                rationale=data["rationale"],
-                conditions=data["conditions"],
-                author=request.user,
-                expected_phase=form.expected_phase,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except services.ConcurrentEditError as error:
-            extra = apply_conflict(form, error)
-            form.data = form.data.copy()
-            form.data["phase_id"] = str(error.current.pk)
-        else:
-            return _saved(request, _("The gate decision was recorded."), pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.advance_phase(
+            project=access.project,
+            decision=form.cleaned_data["decision"],
+            decided_on=form.cleaned_data["decided_on"],
+            decided_by=form.cleaned_data["decided_by"],
+            rationale=form.cleaned_data["rationale"],
+            conditions=form.cleaned_data["conditions"],
+            author=request.user,
+            expected_phase=form.expected_phase,
+        ),
+    )
+    if outcome.saved:
+        return _saved(request, _("The gate decision was recorded."), pk)
     return render_form(
         request,
         form,
@@ -101,7 +90,7 @@ def phase_advance(request, pk: int):
         access=access,
         submit=_("Record gate decision"),
         phase=phase,
-        **extra,
+        **outcome.extra,
         **_related(request, access, phase=phase.kind if phase else access.project.current_phase),
     )
 
@@ -159,21 +148,25 @@ def _related(request, access, *, phase: str, category: str = "") -> dict:
 
 
 def _save_barrier(request, form, access, title, message, related):
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_barrier(
-                barrier=form.save(commit=False),
-                author=request.user,
-                expected_version=form.expected_version,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except services.ConcurrentEditError as error:
-            related = {**related, **apply_conflict(form, error)}
-        else:
-            return _saved(request, message, access.project.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.record_barrier(
+            barrier=form.save(commit=False),
+            author=request.user,
+            expected_version=form.expected_version,
+        ),
+    )
+    if outcome.saved:
+        return _saved(request, message, access.project.pk)
     return render_form(
-        request, form, title=title, access=access, submit=_("Save barrier"), **related
+        request,
+        form,
+        title=title,
+        access=access,
+        submit=_("Save barrier"),
+        **related,
+        **outcome.extra,
     )
 
 
@@ -190,21 +183,18 @@ def barrier_resolve(request, pk: int, barrier_pk: int):
         barrier=barrier,
         initial={"resolved_on": timezone.localdate(), "version": barrier.version},
     )
-    extra = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resolve_barrier(
-                barrier=barrier,
-                resolution=form.cleaned_data["resolution"],
-                resolved_on=form.cleaned_data["resolved_on"],
-                expected_version=form.cleaned_data["version"] or 0,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except services.ConcurrentEditError as error:
-            extra = apply_conflict(form, error)
-        else:
-            return _saved(request, _("The barrier was marked as resolved."), pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.resolve_barrier(
+            barrier=barrier,
+            resolution=form.cleaned_data["resolution"],
+            resolved_on=form.cleaned_data["resolved_on"],
+            expected_version=form.cleaned_data["version"] or 0,
+        ),
+    )
+    if outcome.saved:
+        return _saved(request, _("The barrier was marked as resolved."), pk)
     return render_form(
         request,
         form,
@@ -213,7 +203,7 @@ def barrier_resolve(request, pk: int, barrier_pk: int):
         submit=_("Mark as resolved"),
         barrier=barrier,
         **_related(request, access, phase=barrier.phase, category=barrier.category),
-        **extra,
+        **outcome.extra,
     )
 
 
@@ -239,17 +229,17 @@ def decision_create(request, pk: int):
         instance=Decision(project=access.project),
         initial={"decided_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_decision(
-                decision=form.save(commit=False),
-                barriers=list(form.cleaned_data["barriers"]),
-                author=request.user,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _saved(request, _("The decision was recorded."), pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.record_decision(
+            decision=form.save(commit=False),
+            barriers=list(form.cleaned_data["barriers"]),
+            author=request.user,
+        ),
+    )
+    if outcome.saved:
+        return _saved(request, _("The decision was recorded."), pk)
     return render_form(
         request, form, title=_("New decision"), access=access, submit=_("Save decision")
     )
@@ -281,13 +271,13 @@ def lesson_create(request, pk: int):
         instance=LessonLearned(project=access.project),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_lesson(lesson=form.save(commit=False), author=request.user)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _saved(request, _("The lesson was saved."), pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.record_lesson(lesson=form.save(commit=False), author=request.user),
+    )
+    if outcome.saved:
+        return _saved(request, _("The lesson was saved."), pk)
     return render_form(
         request, form, title=_("New lesson learned"), access=access, submit=_("Save lesson")
     )

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,12 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from projects import selectors, services
 from projects.forms import ProjectForm
 from projects.models import Project
-from projects.views.common import (
-    apply_conflict,
-    apply_service_errors,
-    project_to_change,
-    render_form,
-)
+from projects.views.common import project_to_change, render_form, submit
 
 
 @require_safe
@@ -45,17 +40,17 @@ def project_create(request):
     if not roles.can_create_projects:
         raise PermissionDenied
     form = ProjectForm(request.POST or None, roles=roles, instance=Project())
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.create_project(
-                project=form.save(commit=False),
-                participants=list(form.cleaned_data["participants"]),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The project was created."))
-            return redirect("project_detail", pk=project.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.create_project(
+            project=form.save(commit=False),
+            participants=list(form.cleaned_data["participants"]),
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, _("The project was created."))
+        return redirect("project_detail", pk=outcome.result.pk)
     return render_form(
         request, form, title=_("New project"), access=None, submit=_("Create project")
     )
@@ -67,26 +62,23 @@ def project_edit(request, pk: int):
     access = project_to_change(request, pk)
     roles = selectors.roles_of(request.user)
     form = ProjectForm(request.POST or None, roles=roles, instance=access.project)
-    extra = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_project(
-                project=form.save(commit=False),
-                participants=list(form.cleaned_data["participants"]),
-                expected_version=form.expected_version,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except services.ConcurrentEditError as error:
-            extra = apply_conflict(form, error)
-        else:
-            messages.success(request, _("The project profile was saved."))
-            return redirect("project_detail", pk=pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.update_project(
+            project=form.save(commit=False),
+            participants=list(form.cleaned_data["participants"]),
+            expected_version=form.expected_version,
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, _("The project profile was saved."))
+        return redirect("project_detail", pk=pk)
     return render_form(
         request,
         form,
         title=_("Edit project profile"),
         access=access,
         submit=_("Save profile"),
-        **extra,
+        **outcome.extra,
     )

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from projects import selectors, services
 from projects.forms import ReviewAnswerForm, ReviewNoteForm
 from projects.models import ReviewNote
-from projects.views.common import apply_conflict, apply_service_errors, render_form
+from projects.views.common import render_form, submit
 
 
 @login_required
@@ -45,22 +45,19 @@ def review_note_answer(request, pk: int, note_pk: int):
     form = ReviewAnswerForm(
         request.POST or None, initial={"answer": note.answer, "version": note.version}
     )
-    extra = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_review_note(
-                note=note,
-                answer=form.cleaned_data["answer"],
-                user=request.user,
-                expected_version=form.cleaned_data["version"] or 0,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except services.ConcurrentEditError as error:
-            extra = apply_conflict(form, error)
-        else:
-            messages.success(request, _("Your answer was sent to the agency."))
-            return redirect("project_detail", pk=pk)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.answer_review_note(
+            note=note,
+            answer=form.cleaned_data["answer"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, _("Your answer was sent to the agency."))
+        return redirect("project_detail", pk=pk)
     return render_form(
         request,
         form,
@@ -68,7 +65,7 @@ def review_note_answer(request, pk: int, note_pk: int):
         access=access,
         submit=_("Send answer"),
         review_note=note,
-        **extra,
+        **outcome.extra,
     )
 
 
