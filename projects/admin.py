@@ -1,10 +1,19 @@
 """Django admin for data maintenance. Lists stay fast at 10,000 projects: related rows are
-joined in the list query, foreign keys use autocomplete, and no full count is taken."""
+joined in the list query, foreign keys use autocomplete, and no full count is taken.
 
-from django.contrib import admin
+The admin keeps the same rules as the application: records are validated by their models,
+edits of versioned records are refused when someone saved meanwhile, a project's phase,
+outcome and status are derived (read-only here), withdrawn entries are shown and can be
+restored, and only superusers delete, for records created by mistake (the change history
+keeps the deletion)."""
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from projects.models import (
     Barrier,
@@ -17,14 +26,92 @@ from projects.models import (
     Project,
     ReviewNote,
     StatusUpdate,
+    SubmittedForm,
 )
+from projects.numbers import format_danish_integer
 
 User = get_user_model()
+
+
+def amount_column(model, name: str):
+    """A list column showing an amount field grouped the Danish way ("67.000.000"); the
+    admin's own column would show "67000000"."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(self, obj):
+        value = getattr(obj, name)
+        return None if value is None else format_danish_integer(value)
+
+    return column
 
 
 class FastListAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
+
+    def has_delete_permission(self, request, obj=None):
+        # Nothing is deleted in ordinary use; a superuser removes a record made by mistake.
+        return request.user.is_superuser
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """An admin edit carries the version it was opened at and is refused if the record was
+    saved since (by a coordinator, a service or another administrator)."""
+
+    opened_at_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_at_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = (
+                type(self.instance)
+                ._base_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is not None and cleaned.get("opened_at_version") != stored:
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this record after you opened it. Nothing was "
+                        "saved: open it again to see their change."
+                    )
+                )
+        return cleaned
+
+
+class WithdrawableAdmin(FastListAdmin):
+    """Withdrawn entries are listed too, marked, and can be restored."""
+
+    actions = ["restore_entries"]
+
+    def get_queryset(self, request):
+        return self.model.all_objects.get_queryset()
+
+    @admin.display(boolean=True, description=_("withdrawn"))
+    def is_withdrawn(self, obj):
+        return obj.withdrawn_at is not None
+
+    @admin.action(description=_("Restore the selected withdrawn entries"))
+    def restore_entries(self, request, queryset):
+        from projects.services import restore_entry
+
+        restored = 0
+        for entry in queryset.withdrawn():
+            with transaction.atomic():
+                restore_entry(entry=entry)
+            restored += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d entry was restored.", "%(count)d entries were restored.", restored)
+            % {"count": restored},
+            messages.SUCCESS,
+        )
 
 
 class MembershipInline(admin.TabularInline):
@@ -60,23 +147,28 @@ class SigprojectsUserAdmin(UserAdmin):
 
 @admin.register(FundingRound)
 class FundingRoundAdmin(FastListAdmin):
-    list_display = ["name", "year", "pool_dkk"]
+    list_display = ["name", "year", "pool"]
     search_fields = ["name"]
+
+    pool = amount_column(FundingRound, "pool_dkk")
 
 
 class PhaseInline(admin.StackedInline):
     model = Phase
+    form = VersionCheckedForm
     extra = 0
     fields = [
         ("kind", "started_on", "planned_end_on", "ended_on"),
         ("gate_decision", "decided_on", "decided_by"),
         "rationale",
         "conditions",
+        "opened_at_version",
     ]
 
 
 @admin.register(Project)
 class ProjectAdmin(FastListAdmin):
+    form = VersionCheckedForm
     list_display = [
         "title",
         "lead_organisation",
@@ -106,6 +198,8 @@ class ProjectAdmin(FastListAdmin):
         "current_phase",
         "current_status",
         "last_status_on",
+        "help_requested",
+        "outcome",
         "created_at",
         "updated_at",
     ]
@@ -147,6 +241,7 @@ class ProjectAdmin(FastListAdmin):
                     "current_phase",
                     "current_status",
                     "last_status_on",
+                    "help_requested",
                     "outcome",
                     "outcome_note",
                 ]
@@ -178,7 +273,7 @@ class ProjectAdmin(FastListAdmin):
                 ]
             },
         ),
-        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at", "opened_at_version"]}),
     ]
 
 
@@ -192,13 +287,14 @@ class ProjectLogAdmin(FastListAdmin):
 
 @admin.register(Phase)
 class PhaseAdmin(ProjectLogAdmin):
+    form = VersionCheckedForm
     list_display = ["project", "kind", "started_on", "ended_on", "gate_decision", "decided_on"]
     list_filter = ["kind", "gate_decision"]
     search_fields = ["project__title", "decided_by"]
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(ProjectLogAdmin):
+class StatusUpdateAdmin(WithdrawableAdmin, ProjectLogAdmin):
     list_display = [
         "project",
         "reported_on",
@@ -208,6 +304,7 @@ class StatusUpdateAdmin(ProjectLogAdmin):
         "benefits_status",
         "help_needed",
         "author",
+        "is_withdrawn",
     ]
     list_filter = ["overall_status", "help_needed"]
     list_select_related = ["project", "author"]
@@ -215,7 +312,8 @@ class StatusUpdateAdmin(ProjectLogAdmin):
 
 
 @admin.register(Barrier)
-class BarrierAdmin(ProjectLogAdmin):
+class BarrierAdmin(WithdrawableAdmin, ProjectLogAdmin):
+    form = VersionCheckedForm
     list_display = [
         "title",
         "project",
@@ -225,23 +323,42 @@ class BarrierAdmin(ProjectLogAdmin):
         "phase",
         "identified_on",
         "escalated",
+        "is_withdrawn",
     ]
     list_filter = ["category", "status", "severity", "phase", "escalated"]
     search_fields = ["title", "project__title"]
     autocomplete_fields = ["project", "author"]
 
 
+class DecisionAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("project") is not None and cleaned.get("barriers") is not None:
+            self.instance.project = cleaned["project"]
+            self.instance.check_barriers(cleaned["barriers"])
+        return cleaned
+
+
 @admin.register(Decision)
-class DecisionAdmin(ProjectLogAdmin):
-    list_display = ["title", "project", "kind", "decided_on", "decided_by"]
+class DecisionAdmin(WithdrawableAdmin, ProjectLogAdmin):
+    form = DecisionAdminForm
+    list_display = ["title", "project", "kind", "decided_on", "decided_by", "is_withdrawn"]
     list_filter = ["kind"]
     search_fields = ["title", "project__title", "decided_by"]
     autocomplete_fields = ["project", "barriers", "author"]
 
 
 @admin.register(LessonLearned)
-class LessonLearnedAdmin(ProjectLogAdmin):
-    list_display = ["title", "project", "category", "phase", "visibility", "learned_on"]
+class LessonLearnedAdmin(WithdrawableAdmin, ProjectLogAdmin):
+    list_display = [
+        "title",
+        "project",
+        "category",
+        "phase",
+        "visibility",
+        "learned_on",
+        "is_withdrawn",
+    ]
     list_filter = ["category", "phase", "visibility"]
     search_fields = ["title", "project__title"]
     autocomplete_fields = ["project", "barrier", "author"]
@@ -249,6 +366,7 @@ class LessonLearnedAdmin(ProjectLogAdmin):
 
 @admin.register(ReviewNote)
 class ReviewNoteAdmin(ProjectLogAdmin):
+    form = VersionCheckedForm
     list_display = [
         "__str__",
         "project",
@@ -261,3 +379,19 @@ class ReviewNoteAdmin(ProjectLogAdmin):
     list_filter = ["kind"]
     list_select_related = ["project", "author"]
     autocomplete_fields = ["project", "author", "answered_by", "closed_by"]
+
+
+@admin.register(SubmittedForm)
+class SubmittedFormAdmin(FastListAdmin):
+    """Which create forms have been saved: read-only, for answering "was it saved?"."""
+
+    list_display = ["created_at", "user", "saved_url"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "saved_url"]
+    readonly_fields = ["token", "user", "saved_url", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

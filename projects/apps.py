@@ -24,23 +24,18 @@ class ProjectsConfig(AppConfig):
         auditlog.register(models.LessonLearned, exclude_fields=noise)
         auditlog.register(models.ReviewNote, exclude_fields=noise)
 
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import post_delete, post_save
 
-        from projects.cache import portfolio_changed
+        # The project's current phase, outcome and status follow its phases and status
+        # updates on every write path: services, the Django admin and plain ORM saves.
+        for model in (models.Phase, models.StatusUpdate):
+            post_save.connect(_refresh_project, sender=model, dispatch_uid=f"derived-{model}")
+            post_delete.connect(_refresh_project, sender=model, dispatch_uid=f"derived-d-{model}")
 
-        portfolio_models = [
-            models.Organisation,
-            models.FundingRound,
-            models.Project,
-            models.Phase,
-            models.StatusUpdate,
-            models.Barrier,
-            models.Decision,
-            models.LessonLearned,
-            models.ReviewNote,
-        ]
-        for model in portfolio_models:
-            post_save.connect(portfolio_changed, sender=model, dispatch_uid=f"cache-{model}")
-            post_delete.connect(portfolio_changed, sender=model, dispatch_uid=f"cache-d-{model}")
-        for through in (models.Project.participants.through, models.Decision.barriers.through):
-            m2m_changed.connect(portfolio_changed, sender=through, dispatch_uid=f"cache-{through}")
+
+def _refresh_project(sender, instance, **kwargs):
+    from projects.models import refresh_derived
+
+    if kwargs.get("raw"):  # loading fixtures: the project row carries its fields already
+        return
+    refresh_derived(instance.project_id)

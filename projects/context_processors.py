@@ -1,4 +1,4 @@
-from projects.selectors import roles_of
+from projects.access import roles_of
 
 
 def navigation(request):

@@ -16,9 +16,11 @@ from projects.models import (
     OrganisationKind,
     Outcome,
     PhaseKind,
+    Project,
     TrafficLight,
     YesNoUnknown,
 )
+from projects.numbers import AmountField, HoursField
 
 # Cells a spreadsheet would read as a formula start with one of these.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -69,6 +71,16 @@ COLUMNS = [
 ]
 
 
+def amount_columns() -> set[int]:
+    """Positions of the columns holding amounts (kroner, hours), shown grouped in Excel."""
+    amounts = {
+        field.name
+        for field in Project._meta.concrete_fields
+        if isinstance(field, AmountField | HoursField)
+    }
+    return {position for position, (_h, field, _f) in enumerate(COLUMNS) if field in amounts}
+
+
 def headers() -> list[str]:
     return [header() for header, _field, _format in COLUMNS]
 
@@ -117,6 +129,9 @@ def xlsx_file(projects: QuerySet):
     sheet = workbook.add_worksheet(_("Projects")[:31])
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    # Excel shows "#,##0" with the reader's own separator: 500.000 in a Danish Excel.
+    amount_format = workbook.add_format({"num_format": "#,##0"})
+    amounts = amount_columns()
     sheet.write_row(0, 0, headers(), bold)
     sheet.freeze_panes(1, 0)
     for number, row in enumerate(rows(projects), start=1):
@@ -128,7 +143,9 @@ def xlsx_file(projects: QuerySet):
             elif isinstance(cell, str):
                 sheet.write_string(number, column, cell)
             else:
-                sheet.write_number(number, column, cell)
+                sheet.write_number(
+                    number, column, cell, amount_format if column in amounts else None
+                )
     workbook.close()
     handle.seek(0)
     return handle

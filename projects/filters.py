@@ -21,11 +21,16 @@ from projects.models import (
     Outcome,
     Phase,
     PhaseKind,
+    Project,
     TrafficLight,
 )
-from projects.selectors import escalated_barrier, stale_since
 
 BARRIER_STATES = [("open", _("Open")), ("resolved", _("Resolved")), ("any", _("Any"))]
+CLOSED_CHOICES = [
+    ("exclude", _("Leave them out")),
+    ("include", _("Include them")),
+    ("only", _("Only them")),
+]
 YES = [("1", _("Yes"))]
 
 
@@ -98,6 +103,12 @@ class ProjectFilter(django_filters.FilterSet):
     escalated = django_filters.ChoiceFilter(
         label=_("Escalated barrier"), choices=YES, method="filter_escalated"
     )
+    closed = django_filters.ChoiceFilter(
+        label=_("Stopped and closed projects"),
+        choices=CLOSED_CHOICES,
+        method="filter_noop",
+        empty_label=_("Left out when looking for what needs attention"),
+    )
     benefits = django_filters.ChoiceFilter(
         label=_("Benefits"),
         choices=[("expected", _("Expected benefits")), ("realised", _("Realised benefits"))],
@@ -138,6 +149,7 @@ class ProjectFilter(django_filters.FilterSet):
             if self.is_bound:
                 # Like every other filter, a field with an invalid value is left out.
                 queryset = self.filter_barriers(queryset, self.form.cleaned_data)
+                queryset = self.filter_closed(queryset, self.form.cleaned_data)
             self._qs = queryset
         return self._qs
 
@@ -175,6 +187,30 @@ class ProjectFilter(django_filters.FilterSet):
             barriers = barriers.exclude(status__in=BarrierStatus.open_values())
         return queryset.filter(Exists(barriers))
 
+    @staticmethod
+    def asks_for_attention(data) -> bool:
+        """Looking for what needs follow-up: stale, help, escalated or open barriers."""
+        open_barriers = (data.get("barrier_category") or data.get("barrier_phase")) and (
+            data.get("barrier_state") or "open"
+        ) == "open"
+        return bool(
+            data.get("stale_days") is not None
+            or data.get("help_requested")
+            or data.get("escalated")
+            or open_barriers
+        )
+
+    @classmethod
+    def filter_closed(cls, queryset, data):
+        """Stopped and closed projects need no follow-up: left out of attention searches
+        unless asked for."""
+        choice = data.get("closed") or ("exclude" if cls.asks_for_attention(data) else "include")
+        if choice == "exclude":
+            return queryset.live()
+        if choice == "only":
+            return queryset.filter(outcome__in=Outcome.closed_values())
+        return queryset
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -189,13 +225,13 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Phase.objects.filter(project=OuterRef("pk"), kind=value)))
 
     def filter_stale(self, queryset, name, value):
-        return queryset.filter(stale_since(int(value)))
+        return queryset.stale(int(value))
 
     def filter_help(self, queryset, name, value):
         return queryset.filter(help_requested=True)
 
     def filter_escalated(self, queryset, name, value):
-        return queryset.filter(escalated_barrier())
+        return queryset.filter(Project.objects.escalated_barrier())
 
     def filter_benefits(self, queryset, name, value):
         if value == "realised":

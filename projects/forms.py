@@ -1,19 +1,21 @@
-"""Forms for the coordinator's workflow. Choices are narrowed to what the user may pick."""
+"""Forms for the coordinator's workflow. Choices are narrowed to what the user may pick;
+the rules a record keeps are its model's (`clean()` and constraints), not repeated here."""
+
+import uuid
 
 from django import forms
-from django.core.validators import MinValueValidator
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from projects.access import UserRoles
 from projects.models import (
     Barrier,
-    BarrierStatus,
     Decision,
     DecisionKind,
     GateDecision,
     LessonLearned,
     Organisation,
+    Outcome,
     Phase,
     Project,
     ReviewNote,
@@ -21,7 +23,7 @@ from projects.models import (
     StatusUpdate,
     TrafficLight,
 )
-from projects.selectors import UserRoles
+from projects.services.projects import BARRIER_CLOSED, BARRIER_KEPT_OPEN, BARRIER_RESOLVED
 
 
 class DateInput(forms.DateInput):
@@ -39,6 +41,23 @@ def _not_in_future(value, field_label):
     return value
 
 
+class OneTimeFormMixin(forms.Form):
+    """A create form carries a token made when the form was shown; the first save spends it,
+    so the same form sent again (back button, double click, a retry) saves nothing twice."""
+
+    submission_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The form has expired. Open it again to save."),
+            "invalid": _("The form has expired. Open it again to save."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_token"].initial = uuid.uuid4()
+
+
 class VersionField(forms.IntegerField):
     """The version of the record when the form was opened, sent back with the form."""
 
@@ -48,17 +67,32 @@ class VersionField(forms.IntegerField):
         super().__init__(required=False, min_value=0, **kwargs)
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(OneTimeFormMixin, forms.ModelForm):
+    """Edits carry the version they were opened at; new records a one-time token instead."""
+
     version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            del self.fields["submission_token"]
+        else:
+            del self.fields["version"]
 
     @property
     def expected_version(self) -> int:
         return self.cleaned_data.get("version") or 0
+
+    @property
+    def edited_fields(self) -> list[str]:
+        """The model fields this form changes (many-to-many ones are set separately)."""
+        many_to_many = {field.name for field in self._meta.model._meta.many_to_many}
+        return [
+            name
+            for name in self._meta.fields
+            if name in self.fields and not self.fields[name].disabled and name not in many_to_many
+        ]
 
 
 class ProjectForm(VersionedModelForm):
@@ -81,7 +115,6 @@ class ProjectForm(VersionedModelForm):
             "contact_email",
             "start_date",
             "planned_end_date",
-            "outcome",
             "outcome_note",
             "personal_data",
             "legal_basis",
@@ -123,26 +156,21 @@ class ProjectForm(VersionedModelForm):
                 pk__in=roles.coordinator_organisation_ids
             )
         self.fields["participants"].queryset = partners
-        for name in (
-            "grant_dkk",
-            "total_budget_dkk",
-            "expected_hours_per_year",
-            "realised_hours_per_year",
-            "expected_dkk_per_year",
-            "realised_dkk_per_year",
-        ):
-            self.fields[name].validators.append(MinValueValidator(0))
-            self.fields[name].widget.attrs["min"] = 0
+        # The amount fields refuse negatives themselves (projects.numbers.AmountField).
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("planned_end_date")
-        if start and end and end < start:
-            self.add_error("planned_end_date", _("The planned end cannot be before the start."))
         lead = cleaned.get("lead_organisation")
         if lead and lead in (cleaned.get("participants") or []):
             self.add_error("participants", _("The lead organisation is not also a participant."))
         return cleaned
+
+
+BARRIER_CHOICES = [
+    (BARRIER_CLOSED, _("Close it with the project")),
+    (BARRIER_RESOLVED, _("It was resolved")),
+    (BARRIER_KEPT_OPEN, _("Keep it open (say why)")),
+]
 
 
 class TrafficLightField(forms.ChoiceField):
@@ -152,7 +180,7 @@ class TrafficLightField(forms.ChoiceField):
         super().__init__(choices=TrafficLight.choices, **kwargs)
 
 
-class StatusUpdateForm(forms.ModelForm):
+class StatusUpdateForm(OneTimeFormMixin, forms.ModelForm):
     overall_status = TrafficLightField(label=_("Overall status"))
     schedule_status = TrafficLightField(label=_("Schedule"))
     budget_status = TrafficLightField(label=_("Budget"))
@@ -178,15 +206,6 @@ class StatusUpdateForm(forms.ModelForm):
             "help_text": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def clean_reported_on(self):
-        return _not_in_future(self.cleaned_data.get("reported_on"), _("The reporting date"))
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("help_needed") and not (cleaned.get("help_text") or "").strip():
-            self.add_error("help_text", _("Tell the agency what help you need."))
-        return cleaned
-
 
 class GateDecisionForm(forms.Form):
     phase_id = VersionField()
@@ -206,36 +225,59 @@ class GateDecisionForm(forms.Form):
         help_text=_("Required when the decision is go with conditions."),
     )
 
-    def __init__(self, *args, phase: Phase | None, **kwargs):
+    closing_outcome = forms.ChoiceField(
+        label=_("When stopping: how the project ends"),
+        choices=[(value, Outcome(value).label) for value in Outcome.closed_values()],
+        initial=Outcome.STOPPED,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Stopped: the work was broken off. Closed without operation: the project was "
+            "completed but the solution is not put into use."
+        ),
+    )
+
+    def __init__(self, *args, phase: Phase | None, open_barriers: list[Barrier], **kwargs):
         super().__init__(*args, **kwargs)
         self.phase = phase
+        self.open_barriers = open_barriers
         if phase is not None:
             self.fields["phase_id"].initial = phase.pk
             self.fields["phase_version"].initial = phase.version
+        # When the project stops, each open barrier is resolved, closed with it, or kept
+        # open for a reason, so that dead projects do not fill the lists of open barriers.
+        for barrier in open_barriers:
+            self.fields[f"barrier_{barrier.pk}_action"] = forms.ChoiceField(
+                label=_("When stopping: the open barrier “%(title)s”") % {"title": barrier.title},
+                choices=BARRIER_CHOICES,
+                initial=BARRIER_CLOSED,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"barrier_{barrier.pk}_text"] = forms.CharField(
+                label=_("How it was resolved, or why it stays open"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def barrier_outcomes(self) -> dict[int, tuple[str, str]]:
+        """What the form says about each open barrier it named (the service asks for any
+        barrier left out, or opened since)."""
+        return {
+            barrier.pk: (
+                self.cleaned_data[f"barrier_{barrier.pk}_action"],
+                self.cleaned_data[f"barrier_{barrier.pk}_text"],
+            )
+            for barrier in self.open_barriers
+            if self.cleaned_data.get(f"barrier_{barrier.pk}_action")
+        }
 
     @property
     def expected_phase(self) -> tuple[int, int]:
         return (self.cleaned_data.get("phase_id") or 0, self.cleaned_data.get("phase_version") or 0)
 
     def clean_decided_on(self):
-        decided_on = _not_in_future(self.cleaned_data.get("decided_on"), _("The decision date"))
-        if self.phase and decided_on and decided_on < self.phase.started_on:
-            raise forms.ValidationError(
-                _("The decision cannot be dated before the phase started (%(date)s).")
-                % {"date": date_format(self.phase.started_on, "SHORT_DATE_FORMAT")}
-            )
-        return decided_on
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.phase is None:
-            raise forms.ValidationError(_("The project has no open phase to decide on."))
-        if (
-            cleaned.get("decision") == GateDecision.GO_WITH_CONDITIONS
-            and not (cleaned.get("conditions") or "").strip()
-        ):
-            self.add_error("conditions", _("State the conditions for going on."))
-        return cleaned
+        return _not_in_future(self.cleaned_data.get("decided_on"), _("The decision date"))
 
 
 class BarrierForm(VersionedModelForm):
@@ -260,21 +302,6 @@ class BarrierForm(VersionedModelForm):
             "resolution": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def clean_identified_on(self):
-        return _not_in_future(self.cleaned_data.get("identified_on"), _("The date identified"))
-
-    def clean(self):
-        cleaned = super().clean()
-        identified, resolved = cleaned.get("identified_on"), cleaned.get("resolved_on")
-        if identified and resolved and resolved < identified:
-            self.add_error("resolved_on", _("A barrier cannot be resolved before it was found."))
-        if cleaned.get("status") == BarrierStatus.RESOLVED:
-            if not (cleaned.get("resolution") or "").strip():
-                self.add_error("resolution", _("Describe how the barrier was resolved."))
-            if not resolved and "resolved_on" not in self.errors:
-                self.add_error("resolved_on", _("Give the date the barrier was resolved."))
-        return cleaned
-
 
 class ResolveBarrierForm(forms.Form):
     version = VersionField()
@@ -285,27 +312,8 @@ class ResolveBarrierForm(forms.Form):
     )
     resolved_on = forms.DateField(label=_("Resolved on"), widget=DateInput())
 
-    def __init__(self, *args, barrier: Barrier, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.barrier = barrier
 
-    def clean_resolution(self):
-        resolution = self.cleaned_data["resolution"].strip()
-        if not resolution:
-            raise forms.ValidationError(_("Describe how the barrier was resolved."))
-        return resolution
-
-    def clean_resolved_on(self):
-        resolved_on = _not_in_future(self.cleaned_data.get("resolved_on"), _("The date"))
-        if resolved_on and resolved_on < self.barrier.identified_on:
-            raise forms.ValidationError(
-                _("A barrier cannot be resolved before it was found (%(date)s).")
-                % {"date": date_format(self.barrier.identified_on, "SHORT_DATE_FORMAT")}
-            )
-        return resolved_on
-
-
-class DecisionForm(forms.ModelForm):
+class DecisionForm(OneTimeFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = [
@@ -332,11 +340,8 @@ class DecisionForm(forms.ModelForm):
             choice for choice in DecisionKind.choices if choice[0] != DecisionKind.GATE
         ]
 
-    def clean_decided_on(self):
-        return _not_in_future(self.cleaned_data.get("decided_on"), _("The decision date"))
 
-
-class LessonForm(forms.ModelForm):
+class LessonForm(OneTimeFormMixin, forms.ModelForm):
     class Meta:
         model = LessonLearned
         fields = [
@@ -360,11 +365,22 @@ class LessonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["barrier"].queryset = Barrier.objects.filter(project=project)
 
-    def clean_learned_on(self):
-        return _not_in_future(self.cleaned_data.get("learned_on"), _("The date"))
+
+class SourceBarrierForm(forms.Form):
+    """The barrier a lesson is written from, as the lesson form's link names it."""
+
+    barrier = forms.IntegerField(min_value=1)
 
 
-class ReviewNoteForm(forms.ModelForm):
+def source_barrier(project: Project, query) -> Barrier | None:
+    """The barrier named in the query string, if it is one of this project's."""
+    form = SourceBarrierForm(query)
+    if not form.is_valid():
+        return None
+    return Barrier.objects.filter(project=project, pk=form.cleaned_data["barrier"]).first()
+
+
+class ReviewNoteForm(OneTimeFormMixin, forms.ModelForm):
     class Meta:
         model = ReviewNote
         fields = ["kind", "text"]

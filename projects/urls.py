@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.views import lessons, log, portfolio, projects, records, reviews
+from projects.views import history, lessons, portfolio, projects, records, reviews, withdrawal
 
+# Views of one project take `pk`, and a record under it `record_pk`: the access decorators
+# (projects.access) fetch both through the user's scope before the view runs.
 urlpatterns = [
     path("", projects.home, name="home"),
     path("health/", projects.health, name="health"),
@@ -22,42 +24,49 @@ urlpatterns = [
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
-    path("projects/<int:pk>/history/", records.project_history, name="project_history"),
-    path("projects/<int:pk>/archive/", records.project_archive, name="project_archive"),
-    path("projects/<int:pk>/restore/", records.project_restore, name="project_restore"),
+    path("projects/<int:pk>/history/", history.project_history, name="project_history"),
+    path("projects/<int:pk>/archive/", withdrawal.project_archive, name="project_archive"),
+    path("projects/<int:pk>/restore/", withdrawal.project_restore, name="project_restore"),
     path(
-        "projects/<int:pk>/<str:kind>/<int:entry_pk>/withdraw/",
-        records.entry_withdraw,
+        "projects/<int:pk>/<slug:kind>/<int:record_pk>/withdraw/",
+        withdrawal.entry_withdraw,
         name="entry_withdraw",
     ),
-    path("projects/<int:pk>/updates/new/", log.status_update_create, name="status_update_create"),
-    path("projects/<int:pk>/phase/decide/", log.phase_advance, name="phase_advance"),
-    path("projects/<int:pk>/barriers/new/", log.barrier_create, name="barrier_create"),
     path(
-        "projects/<int:pk>/barriers/<int:barrier_pk>/edit/",
-        log.barrier_edit,
+        "projects/<int:pk>/<slug:kind>/<int:record_pk>/restore/",
+        withdrawal.entry_restore,
+        name="entry_restore",
+    ),
+    path(
+        "projects/<int:pk>/updates/new/", records.status_update_create, name="status_update_create"
+    ),
+    path("projects/<int:pk>/phase/decide/", records.phase_advance, name="phase_advance"),
+    path("projects/<int:pk>/barriers/new/", records.barrier_create, name="barrier_create"),
+    path(
+        "projects/<int:pk>/barriers/<int:record_pk>/edit/",
+        records.barrier_edit,
         name="barrier_edit",
     ),
     path(
-        "projects/<int:pk>/barriers/<int:barrier_pk>/resolve/",
-        log.barrier_resolve,
+        "projects/<int:pk>/barriers/<int:record_pk>/resolve/",
+        records.barrier_resolve,
         name="barrier_resolve",
     ),
     path(
-        "projects/<int:pk>/barriers/<int:barrier_pk>/escalate/",
-        log.barrier_escalate,
+        "projects/<int:pk>/barriers/<int:record_pk>/escalate/",
+        records.barrier_escalate,
         name="barrier_escalate",
     ),
-    path("projects/<int:pk>/decisions/new/", log.decision_create, name="decision_create"),
-    path("projects/<int:pk>/lessons/new/", log.lesson_create, name="lesson_create"),
+    path("projects/<int:pk>/decisions/new/", records.decision_create, name="decision_create"),
+    path("projects/<int:pk>/lessons/new/", records.lesson_create, name="lesson_create"),
     path("projects/<int:pk>/reviews/new/", reviews.review_note_create, name="review_note_create"),
     path(
-        "projects/<int:pk>/reviews/<int:note_pk>/answer/",
+        "projects/<int:pk>/reviews/<int:record_pk>/answer/",
         reviews.review_note_answer,
         name="review_note_answer",
     ),
     path(
-        "projects/<int:pk>/reviews/<int:note_pk>/close/",
+        "projects/<int:pk>/reviews/<int:record_pk>/close/",
         reviews.review_note_close,
         name="review_note_close",
     ),

@@ -197,8 +197,6 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Serve the rendered portfolio list from the cache until the next write (see projects/cache.py).
-PORTFOLIO_CACHE = env_bool("PORTFOLIO_CACHE", True)
 
 # Page sizes for lists.
 PAGE_SIZE = env_int("PAGE_SIZE", 25, minimum=1)

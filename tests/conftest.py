@@ -8,8 +8,6 @@ from tests import factories
 def _test_server_settings(settings):
     # Tests speak plain HTTP to the test client; production redirects to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
-    # Most tests read the list's context; the cache is tested on its own.
-    settings.PORTFOLIO_CACHE = False
     # Hashing strength is not under test; the default hasher makes each login cost 0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The manifest storage needs `collectstatic`; tests render templates without it.

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from projects.models import SubmittedForm
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,9 @@ def test_admin_pages_open(superuser_client, one_of_everything, model_admin):
     assert superuser_client.get(changelist).status_code == 200
     assert superuser_client.get(changelist, {"q": "æøå"}).status_code == 200
     add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-    # Audit and login-attempt records are written by the application, never by hand.
-    read_only = opts.app_label in {"auditlog", "axes"}
+    # Audit, login-attempt and saved-form records are written by the application, never by
+    # hand.
+    read_only = opts.app_label in {"auditlog", "axes"} or model is SubmittedForm
     assert superuser_client.get(add).status_code == (403 if read_only else 200)
     instance = model._base_manager.order_by("pk").first()
     if instance is None:

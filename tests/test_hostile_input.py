@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projects.models import PhaseKind, Role
-from tests import factories
+from tests import factories, payloads
 from tests.test_permissions import database_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,6 @@ def _forms(w):
         "realised_dkk_per_year": HOSTILE_NUMBER,
         "start_date": HOSTILE_DATE,
         "planned_end_date": HOSTILE_DATE,
-        "outcome": choice("ongoing", "stopped"),
         "personal_data": choice("yes", "no", "unknown"),
         "dpia_status": choice("completed", "not_started"),
         "ai_act_risk_class": choice("high", "minimal"),
@@ -247,49 +246,25 @@ FORMS = [
 ]
 
 
+def fresh(record):
+    """The record as stored now: a form opened now carries its current version."""
+    return type(record)._base_manager.get(pk=record.pk)
+
+
 def _valid(w, name):
     """A form that would be accepted, for hostile values to be mixed into."""
-    lights = {f"{k}_status": "green" for k in ("overall", "schedule", "budget", "benefits")}
-    project = {
-        "title": "Projekt",
-        "summary": "Resumé",
-        "lead_organisation": w["own_org"].pk,
-        "area": "health",
-        "ai_technique": "text",
-        "grant_dkk": "1",
-        "total_budget_dkk": "2",
-        "outcome": "ongoing",
-        "personal_data": "no",
-        "dpia_status": "completed",
-        "ai_act_risk_class": "minimal",
-        "medical_device": "no",
-    }
-    today = date.today().isoformat()
+    project = w["project"]
     return {
-        "project_create": project,
-        "project_edit": {**project, "version": "1"},
-        "status_update_create": {"reported_on": today, "progress": "Fint.", **lights},
-        "phase_advance": {},
-        "barrier_create": {
-            "category": "data",
-            "title": "T",
-            "description": "D",
-            "severity": "low",
-            "status": "open",
-            "identified_on": today,
-        },
-        "barrier_resolve": {"resolution": "Løst.", "resolved_on": today, "version": "1"},
-        "decision_create": {"decided_on": today, "title": "T", "kind": "scope", "description": "D"},
-        "lesson_create": {
-            "title": "T",
-            "category": "data",
-            "what_happened": "W",
-            "advice": "A",
-            "visibility": "project",
-            "learned_on": today,
-        },
-        "review_note_create": {"kind": "note", "text": "Tekst"},
-        "review_note_answer": {"answer": "Svar", "version": "1"},
+        "project_create": lambda: payloads.project(w["own_org"]),
+        "project_edit": lambda: payloads.project_edit(fresh(project)),
+        "status_update_create": payloads.status_update,
+        "phase_advance": lambda: payloads.gate_decision(project=project),
+        "barrier_create": payloads.barrier,
+        "barrier_resolve": lambda: payloads.resolution(fresh(w["barrier"])),
+        "decision_create": payloads.decision,
+        "lesson_create": payloads.lesson,
+        "review_note_create": payloads.review_note,
+        "review_note_answer": lambda: payloads.answer(fresh(w["note"])),
     }[name]
 
 
@@ -298,7 +273,7 @@ def test_hostile_posts_never_break_a_form(client, world, name):
     args, persona, fields = _forms(world)[name]
     client.force_login(world[persona])
     url = reverse(name, args=args)
-    valid = _valid(world, name)
+    valid_form = _valid(world, name)
 
     @settings(
         max_examples=EXAMPLES,
@@ -309,6 +284,8 @@ def test_hostile_posts_never_break_a_form(client, world, name):
     @given(hostile=st.fixed_dictionaries({}, optional=fields), keep=st.booleans())
     def post(hostile, keep):
         # Half the examples change a valid form here and there, half are hostile throughout.
+        # Each example is a newly opened form (a create form's one-time token included).
+        valid = valid_form()
         data = {**valid, **hostile} if keep else hostile
         before = database_snapshot()
         response = client.post(url, data)  # a server error raises here
@@ -384,6 +361,7 @@ def test_script_typed_anywhere_is_shown_escaped_everywhere(client, world, admin_
         ),
     ]
     for name, args, data in posts:
+        data = {**data, "submission_token": payloads.token()}
         assert client.post(reverse(name, args=args), data).status_code == 302
     project.title = evil
     project.save()

@@ -13,14 +13,11 @@ from django.utils import timezone
 
 from projects import urls as project_urls
 from projects.models import (
-    BarrierCategory,
     GateDecision,
-    LessonCategory,
     Membership,
     PhaseKind,
-    Role,
 )
-from tests import factories
+from tests import factories, payloads
 
 pytestmark = pytest.mark.django_db
 
@@ -66,64 +63,54 @@ class World:
     barrier: object
     note: object
     update: object
+    withdrawn_decision: object
+    archived_project: object
     other_project: object
     users: dict = field(default_factory=dict)
 
 
 @pytest.fixture
-def world(norddjurs, syddjurs, aarhus, agency):
-    project = factories.ProjectFactory(
-        title="Journalisering", lead_organisation=norddjurs, participants=[syddjurs]
-    )
+def world(
+    project,
+    norddjurs,
+    syddjurs,
+    aarhus,
+    administrator,
+    reviewer,
+    coordinator,
+    viewer,
+    participant,
+    outsider,
+):
+    """The shared personas of tests/conftest.py around one project with a record of each kind."""
     factories.PhaseFactory(project=project, kind=PhaseKind.CLARIFICATION)
     barrier = factories.BarrierFactory(project=project, identified_on=date(2022, 3, 1))
     update = factories.StatusUpdateFactory(project=project)
     factories.LessonFactory(project=project)
-    note = factories.ReviewNoteFactory(project=project, kind="follow_up")
-    other_project = factories.ProjectFactory(title="Aarhus-projekt", lead_organisation=aarhus)
-    users = {
-        "agency_admin": (agency, Role.ADMINISTRATOR),
-        "agency_reviewer": (agency, Role.REVIEWER),
-        "lead_coordinator": (norddjurs, Role.COORDINATOR),
-        "lead_viewer": (norddjurs, Role.VIEWER),
-        "participant_coordinator": (syddjurs, Role.COORDINATOR),
-        "outsider_coordinator": (aarhus, Role.COORDINATOR),
-    }
-    world = World(
-        project=project, barrier=barrier, note=note, update=update, other_project=other_project
+    withdrawn_decision = factories.DecisionFactory(
+        project=project, withdrawn_at=timezone.now(), withdrawn_by=coordinator
     )
-    for persona, (organisation, role) in users.items():
-        world.users[persona] = factories.MembershipFactory(
-            user=factories.UserFactory(username=persona), organisation=organisation, role=role
-        ).user
-    world.users["no_membership"] = factories.UserFactory(username="no_membership")
-    return world
-
-
-def _today() -> str:
-    return timezone.localdate().isoformat()
-
-
-def _project_data(w: World) -> dict:
-    return {
-        "title": "Ny titel",
-        "summary": "Opdateret resumé.",
-        "lead_organisation": w.project.lead_organisation_id,
-        "participants": [o.pk for o in w.project.participants.all()],
-        "area": "administration",
-        "ai_technique": "text",
-        "grant_dkk": "1000000",
-        "total_budget_dkk": "2000000",
-        "outcome": "ongoing",
-        "personal_data": "yes",
-        "dpia_status": "in_progress",
-        "ai_act_risk_class": "minimal",
-        "medical_device": "no",
-    }
-
-
-def _lights() -> dict:
-    return {f"{k}_status": "green" for k in ("overall", "schedule", "budget", "benefits")}
+    note = factories.ReviewNoteFactory(project=project, kind="follow_up")
+    return World(
+        project=project,
+        barrier=barrier,
+        note=note,
+        update=update,
+        withdrawn_decision=withdrawn_decision,
+        archived_project=factories.ProjectFactory(
+            lead_organisation=norddjurs, participants=[syddjurs], archived=True
+        ),
+        other_project=factories.ProjectFactory(title="Aarhus-projekt", lead_organisation=aarhus),
+        users={
+            "agency_admin": administrator,
+            "agency_reviewer": reviewer,
+            "lead_coordinator": coordinator,
+            "lead_viewer": viewer,
+            "participant_coordinator": participant,
+            "outsider_coordinator": outsider,
+            "no_membership": factories.UserFactory(username="no_membership"),
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -137,6 +124,7 @@ class Case:
 PROJECT = lambda w: [w.project.pk]  # noqa: E731
 BARRIER = lambda w: [w.project.pk, w.barrier.pk]  # noqa: E731
 NOTE = lambda w: [w.project.pk, w.note.pk]  # noqa: E731
+ARCHIVED_PROJECT = lambda w: [w.archived_project.pk]  # noqa: E731
 SIGNED_IN_READ = codes(200, anonymous=302)
 
 CASES: dict[str, Case] = {
@@ -152,25 +140,24 @@ CASES: dict[str, Case] = {
     "dashboard": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
     "lesson_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
     "review_note_create": Case(
-        get=REVIEW_GET,
-        post=REVIEW_POST,
-        args=PROJECT,
-        data=lambda w: {"kind": "follow_up", "text": "Hvordan går det med DPIA?"},
+        get=REVIEW_GET, post=REVIEW_POST, args=PROJECT, data=lambda w: payloads.review_note()
     ),
     "review_note_answer": Case(
-        get=CHANGE_GET,
-        post=CHANGE_POST,
-        args=NOTE,
-        data=lambda w: {"answer": "DPIA er færdig.", "version": w.note.version},
+        get=CHANGE_GET, post=CHANGE_POST, args=NOTE, data=lambda w: payloads.answer(w.note)
     ),
     "review_note_close": Case(get=NOT_ALLOWED_METHOD, post=REVIEW_POST, args=NOTE),
     "project_history": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
     "project_archive": Case(get=NOT_ALLOWED_METHOD, post=ADMIN_POST, args=PROJECT),
-    "project_restore": Case(get=NOT_ALLOWED_METHOD, post=ADMIN_POST, args=PROJECT),
+    "project_restore": Case(get=NOT_ALLOWED_METHOD, post=ADMIN_POST, args=ARCHIVED_PROJECT),
     "entry_withdraw": Case(
-        get=NOT_ALLOWED_METHOD,
+        get=CHANGE_GET,
         post=CHANGE_POST,
         args=lambda w: [w.project.pk, "updates", w.update.pk],
+    ),
+    "entry_restore": Case(
+        get=NOT_ALLOWED_METHOD,
+        post=CHANGE_POST,
+        args=lambda w: [w.project.pk, "decisions", w.withdrawn_decision.pk],
     ),
     "project_detail": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
     "project_create": Case(
@@ -185,95 +172,47 @@ CASES: dict[str, Case] = {
             lead_viewer=403,
             no_membership=403,
         ),
-        data=lambda w: {**_project_data(w), "participants": []},
+        data=lambda w: payloads.project(w.project.lead_organisation),
     ),
     "project_edit": Case(
         get=CHANGE_GET,
         post=CHANGE_POST,
         args=PROJECT,
-        data=lambda w: {**_project_data(w), "version": w.project.version},
+        data=lambda w: payloads.project_edit(w.project, title="Ny titel"),
     ),
     "status_update_create": Case(
-        get=CHANGE_GET,
-        post=CHANGE_POST,
-        args=PROJECT,
-        data=lambda w: {"reported_on": _today(), "progress": "Godt i gang.", **_lights()},
+        get=CHANGE_GET, post=CHANGE_POST, args=PROJECT, data=lambda w: payloads.status_update()
     ),
     "phase_advance": Case(
         get=CHANGE_GET,
         post=CHANGE_POST,
         args=PROJECT,
-        data=lambda w: {
-            "decision": GateDecision.GO,
-            "phase_id": w.project.phases.get(ended_on__isnull=True).pk,
-            "phase_version": 1,
-            "decided_on": _today(),
-            "decided_by": "Styregruppen",
-            "rationale": "Klar til udvikling.",
-        },
+        data=lambda w: payloads.gate_decision(GateDecision.GO, project=w.project),
     ),
     "barrier_create": Case(
-        get=CHANGE_GET,
-        post=CHANGE_POST,
-        args=PROJECT,
-        data=lambda w: {
-            "category": BarrierCategory.DATA,
-            "title": "Ny barriere",
-            "description": "Data mangler.",
-            "severity": "high",
-            "status": "open",
-            "identified_on": _today(),
-        },
+        get=CHANGE_GET, post=CHANGE_POST, args=PROJECT, data=lambda w: payloads.barrier()
     ),
     "barrier_edit": Case(
         get=CHANGE_GET,
         post=CHANGE_POST,
         args=BARRIER,
-        data=lambda w: {
-            "category": BarrierCategory.LEGAL,
-            "title": "Omdøbt barriere",
-            "description": "Uklart retsgrundlag.",
-            "severity": "critical",
-            "status": "handling",
-            "identified_on": "2022-03-01",
-            "version": w.barrier.version,
-        },
+        data=lambda w: payloads.barrier_edit(w.barrier, title="Omdøbt barriere"),
     ),
     "barrier_resolve": Case(
         get=CHANGE_GET,
         post=CHANGE_POST,
         args=BARRIER,
-        data=lambda w: {
-            "resolution": "Aftale med jurist.",
-            "resolved_on": _today(),
-            "version": w.barrier.version,
-        },
+        data=lambda w: payloads.resolution(w.barrier),
     ),
     "barrier_escalate": Case(get=NOT_ALLOWED_METHOD, post=CHANGE_POST, args=BARRIER),
     "decision_create": Case(
         get=CHANGE_GET,
         post=CHANGE_POST,
         args=PROJECT,
-        data=lambda w: {
-            "decided_on": _today(),
-            "title": "Vælg leverandør",
-            "kind": "supplier",
-            "description": "Vi vælger leverandør A.",
-            "barriers": [w.barrier.pk],
-        },
+        data=lambda w: payloads.decision(barriers=[w.barrier.pk]),
     ),
     "lesson_create": Case(
-        get=LESSON_GET,
-        post=LESSON_POST,
-        args=PROJECT,
-        data=lambda w: {
-            "title": "Start tidligt med jura",
-            "category": LessonCategory.LEGAL,
-            "what_happened": "Hjemmel manglede.",
-            "advice": "Spørg juristen tidligt.",
-            "visibility": "portfolio",
-            "learned_on": _today(),
-        },
+        get=LESSON_GET, post=LESSON_POST, args=PROJECT, data=lambda w: payloads.lesson()
     ),
 }
 
@@ -332,5 +271,5 @@ def test_a_barrier_of_another_project_is_not_found_even_for_the_agency(client, w
     url = reverse(name, args=[world.project.pk, foreign.pk])
     assert client.get(url).status_code in {404, 405}
     before = database_snapshot()
-    assert client.post(url, {"resolution": "x", "resolved_on": _today()}).status_code == 404
+    assert client.post(url, payloads.resolution(foreign)).status_code == 404
     assert database_snapshot() == before

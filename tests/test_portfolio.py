@@ -51,6 +51,10 @@ def portfolio(norddjurs, aarhus, syddjurs):
             decided_on=date(2022, 6, 1),
         )
     factories.PhaseFactory(project=mails, kind=PhaseKind.OPERATION)
+    # The current status follows the latest update, as every write keeps it.
+    factories.StatusUpdateFactory(
+        project=mails, reported_on=mails.last_status_on, overall_status="green"
+    )
     children = factories.ProjectFactory(
         title="Risikovurdering af underretninger",
         lead_organisation=aarhus,
@@ -69,6 +73,7 @@ def portfolio(norddjurs, aarhus, syddjurs):
     factories.StatusUpdateFactory(
         project=children,
         reported_on=children.last_status_on,
+        overall_status="red",
         help_needed=True,
         help_text="Hjælp med hjemmel.",
     )
@@ -130,10 +135,18 @@ ALL = {"Journalisering af mails", "Risikovurdering af underretninger", "Trygge u
             {"barrier_category": "legal", "barrier_state": "any"},
             {"Risikovurdering af underretninger", "Trygge udskrivelser"},
         ),
-        ({"barrier_category": "data"}, {"Trygge udskrivelser"}),
+        # A stopped project's open barrier needs no follow-up: left out unless asked for.
+        ({"barrier_category": "data"}, set()),
+        ({"barrier_category": "data", "closed": "include"}, {"Trygge udskrivelser"}),
+        ({"closed": "only"}, {"Trygge udskrivelser"}),
         ({"ai_act_risk_class": "high"}, {"Risikovurdering af underretninger"}),
         ({"dpia_status": "completed"}, {"Journalisering af mails"}),
-        ({"stale_days": "90"}, {"Risikovurdering af underretninger", "Trygge udskrivelser"}),
+        # Stale means "should have reported": stopped projects are left out unless asked for.
+        ({"stale_days": "90"}, {"Risikovurdering af underretninger"}),
+        (
+            {"stale_days": "90", "closed": "include"},
+            {"Risikovurdering af underretninger", "Trygge udskrivelser"},
+        ),
         ({"help_requested": "1"}, {"Risikovurdering af underretninger"}),
         ({"escalated": "1"}, {"Risikovurdering af underretninger"}),
         ({"benefits": "realised"}, {"Journalisering af mails"}),

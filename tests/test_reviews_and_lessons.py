@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from projects.models import PhaseKind, ReviewNote
-from tests import factories
+from tests import factories, payloads
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_follow_up_request_from_reviewer_to_coordinator_and_back(
     client.force_login(reviewer)
     client.post(
         reverse("review_note_create", args=[project.pk]),
-        {"kind": "follow_up", "text": "Send os konsekvensanalysen."},
+        payloads.review_note(text="Send os konsekvensanalysen."),
     )
     note = ReviewNote.objects.get(project=project)
     assert note.author == reviewer and note.is_open

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from projects.cache import portfolio_changed
 from projects.models import (
     AIActRiskClass,
     AITechnique,
@@ -100,7 +99,6 @@ def _insert(
     participants: list[tuple[Project, Organisation]],
 ) -> None:
     """Insert projects and everything under them, parents first so that ids are known."""
-    portfolio_changed()  # bulk inserts send no signals
     Project.objects.bulk_create(projects, batch_size=BATCH)
     Project.participants.through.objects.bulk_create(
         [

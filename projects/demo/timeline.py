@@ -19,6 +19,7 @@ from projects.models import (
     StatusUpdate,
     TrafficLight,
 )
+from projects.services import gate_decision_record
 
 from .catalogue import DemoBarrier, DemoLesson
 
@@ -138,23 +139,7 @@ def build_timeline(
             phase.rationale = "Afventer juridisk afklaring af drift."
         timeline.phases.append(phase)
         if phase.gate_decision:
-            timeline.decisions.append(
-                Decision(
-                    project=project,
-                    decided_on=phase.decided_on,
-                    title=f"Fasebeslutning: {phase.get_kind_display()} – "
-                    f"{phase.get_gate_decision_display()}",
-                    description=phase.rationale,
-                    rationale=phase.conditions or phase.rationale,
-                    decided_by=STEERING_GROUP,
-                    kind=(
-                        DecisionKind.STOP
-                        if phase.gate_decision == GateDecision.STOP
-                        else DecisionKind.GATE
-                    ),
-                    author=author,
-                )
-            )
+            timeline.decisions.append(gate_decision_record(phase, author=author))
 
     phase_start = {phase.kind: phase.started_on for phase in timeline.phases}
     phase_end = {phase.kind: phase.ended_on or today for phase in timeline.phases}

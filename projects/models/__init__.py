@@ -19,9 +19,10 @@ from .choices import (
     TrafficLight,
     YesNoUnknown,
 )
-from .log import Barrier, Decision, LessonLearned, ReviewNote, StatusUpdate
 from .organisations import FundingRound, Membership, Organisation
-from .projects import Phase, Project
+from .projects import Phase, Project, refresh_derived
+from .records import Barrier, Decision, LessonLearned, ReviewNote, StatusUpdate
+from .submissions import SubmittedForm
 
 __all__ = [
     "AIActRiskClass",
@@ -51,6 +52,8 @@ __all__ = [
     "Role",
     "Severity",
     "StatusUpdate",
+    "SubmittedForm",
     "TrafficLight",
     "YesNoUnknown",
+    "refresh_derived",
 ]

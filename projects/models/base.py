@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,12 +21,30 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        """Every save of an existing row moves its version on, whichever path it takes (a
+        service, the Django admin or a plain ORM save), so a form opened before it is refused."""
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        # Counted by the database, so that two saves of stale copies still give two versions.
+        self.version = F("version") + 1
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["version"])
+
 
 class CurrentManager(models.Manager):
     """Log entries that have not been withdrawn: what every page, list and count shows."""
 
     def get_queryset(self):
         return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class RecordQuerySet(models.QuerySet):
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
 
 
 class WithdrawableModel(models.Model):
@@ -42,8 +61,8 @@ class WithdrawableModel(models.Model):
         verbose_name=_("withdrawn by"),
     )
 
-    objects = CurrentManager()
-    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
+    objects = CurrentManager.from_queryset(RecordQuerySet)()
+    all_objects = models.Manager.from_queryset(RecordQuerySet)()  # noqa: DJ012 (a manager)
 
     class Meta:
         abstract = True

@@ -52,6 +52,24 @@ class Outcome(models.TextChoices):
     CLOSED = "closed", _("Closed without operation")
     STOPPED = "stopped", _("Stopped")
 
+    @classmethod
+    def closed_values(cls) -> list[str]:
+        """Outcomes of a project that has ended without being in use."""
+        return [cls.CLOSED, cls.STOPPED]
+
+    @classmethod
+    def following(cls, last_phase, *, current: str) -> "Outcome":
+        """The outcome that the project's last phase and its gate decision imply; a closed
+        project keeps whether it was stopped or closed without operation."""
+        if last_phase is None:
+            return cls.ONGOING
+        if last_phase.gate_decision == GateDecision.STOP and last_phase.ended_on:
+            return cls(current) if current in cls.closed_values() else cls.STOPPED
+        return {
+            PhaseKind.OPERATION: cls.IN_OPERATION,
+            PhaseKind.SCALING: cls.SCALED,
+        }.get(last_phase.kind, cls.ONGOING)
+
 
 class YesNoUnknown(models.TextChoices):
     YES = "yes", _("Yes")
@@ -158,6 +176,7 @@ class BarrierStatus(models.TextChoices):
     BLOCKING = "blocking", _("Blocking")
     RESOLVED = "resolved", _("Resolved")
     ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed with the project")
 
     @classmethod
     def open_values(cls) -> list[str]:

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from projects.numbers import AmountField
+
 from .base import TimeStampedModel
 from .choices import OrganisationKind, Role
 
@@ -109,7 +111,7 @@ class Membership(TimeStampedModel):
 class FundingRound(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
-    pool_dkk = models.BigIntegerField(_("pool (DKK)"), default=0)
+    pool_dkk = AmountField(_("pool (DKK)"), default=0)
 
     class Meta:
         ordering = ["year", "name"]

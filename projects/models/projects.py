@@ -1,6 +1,13 @@
-from django.db import models
-from django.db.models import F, Q
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from projects.numbers import AmountField, HoursField
 
 from .base import TimeStampedModel, VersionedModel
 from .choices import (
@@ -27,7 +34,54 @@ def _not_negative(field: str, model: str) -> models.CheckConstraint:
 
 class ProjectQuerySet(models.QuerySet):
     def active(self):
+        """Not archived: what lists, the dashboard and exports show."""
         return self.filter(archived=False)
+
+    def live(self):
+        """Neither stopped nor closed: the projects that can still need attention."""
+        return self.exclude(outcome__in=Outcome.closed_values())
+
+    def stale(self, days: int):
+        """No status update for more than `days` days (or none at all)."""
+        return self.filter(self.stale_condition(days))
+
+    @staticmethod
+    def stale_condition(days: int) -> Q:
+        limit = timezone.localdate() - timedelta(days=days)
+        return Q(last_status_on__lt=limit) | Q(last_status_on__isnull=True)
+
+    @staticmethod
+    def escalated_barrier() -> Exists:
+        """An open barrier of the project is escalated to the agency."""
+        from .records import Barrier
+
+        return Exists(Barrier.objects.open().filter(project=OuterRef("pk"), escalated=True))
+
+    @staticmethod
+    def open_follow_up() -> Exists:
+        """The agency waits for an answer or for closing a follow-up request."""
+        from .choices import ReviewNoteKind
+        from .records import ReviewNote
+
+        return Exists(
+            ReviewNote.objects.filter(
+                project=OuterRef("pk"), kind=ReviewNoteKind.FOLLOW_UP, closed_at__isnull=True
+            )
+        )
+
+    def with_flags(self):
+        """Each project with the flags list rows show."""
+        return self.annotate(
+            escalated_barrier=self.escalated_barrier(), open_follow_up=self.open_follow_up()
+        )
+
+    def needing_attention(self):
+        """Live projects that are red, have an escalated barrier or ask for help."""
+        return self.live().filter(
+            Q(current_status=TrafficLight.RED)
+            | Q(self.escalated_barrier())
+            | Q(help_requested=True)
+        )
 
 
 class Project(VersionedModel, TimeStampedModel):
@@ -57,8 +111,8 @@ class Project(VersionedModel, TimeStampedModel):
     ai_technique = models.CharField(
         _("AI technique"), max_length=20, choices=AITechnique.choices, default=AITechnique.OTHER
     )
-    grant_dkk = models.BigIntegerField(_("grant (DKK)"), default=0)
-    total_budget_dkk = models.BigIntegerField(_("total budget (DKK)"), default=0)
+    grant_dkk = AmountField(_("grant (DKK)"), default=0)
+    total_budget_dkk = AmountField(_("total budget (DKK)"), default=0)
     project_owner = models.CharField(_("project owner"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -111,18 +165,10 @@ class Project(VersionedModel, TimeStampedModel):
     suppliers = models.TextField(_("suppliers and consultants"), blank=True)
 
     # Benefits.
-    expected_hours_per_year = models.IntegerField(
-        _("expected hours saved per year"), null=True, blank=True
-    )
-    realised_hours_per_year = models.IntegerField(
-        _("realised hours saved per year"), null=True, blank=True
-    )
-    expected_dkk_per_year = models.BigIntegerField(
-        _("expected DKK saved per year"), null=True, blank=True
-    )
-    realised_dkk_per_year = models.BigIntegerField(
-        _("realised DKK saved per year"), null=True, blank=True
-    )
+    expected_hours_per_year = HoursField(_("expected hours saved per year"), null=True, blank=True)
+    realised_hours_per_year = HoursField(_("realised hours saved per year"), null=True, blank=True)
+    expected_dkk_per_year = AmountField(_("expected DKK saved per year"), null=True, blank=True)
+    realised_dkk_per_year = AmountField(_("realised DKK saved per year"), null=True, blank=True)
     benefits_note = models.TextField(_("benefits note"), blank=True)
 
     objects = ProjectQuerySet.as_manager()
@@ -155,7 +201,6 @@ class Project(VersionedModel, TimeStampedModel):
             models.Index(fields=["current_status"], name="project_current_status_idx"),
             models.Index(fields=["last_status_on"], name="project_last_status_on_idx"),
             models.Index(fields=["area"], name="project_area_idx"),
-            models.Index(fields=["updated_at"], name="project_updated_at_idx"),
             models.Index(fields=["title", "id"], name="project_title_idx"),
             models.Index(
                 fields=["id"], condition=Q(help_requested=True), name="project_help_requested"
@@ -167,6 +212,55 @@ class Project(VersionedModel, TimeStampedModel):
 
     def get_additional_data(self) -> dict:
         return {"project_id": self.pk}
+
+    def clean(self):
+        if self.start_date and self.planned_end_date and self.planned_end_date < self.start_date:
+            raise ValidationError(
+                {"planned_end_date": _("The planned end cannot be before the start.")}
+            )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.outcome in Outcome.closed_values()
+
+
+def refresh_derived(project_id: int) -> None:
+    """Set a project's current phase, outcome, status, last update date and help flag from
+    its phases and status updates. Runs on every write of those (whichever path it takes),
+    under a lock of the project row, so concurrent writers cannot leave it behind."""
+    from .records import StatusUpdate
+
+    with transaction.atomic():
+        # NO KEY UPDATE does not wait for rows that merely reference the project, so taking
+        # it after inserting a child row cannot deadlock with another child insert.
+        project = (
+            Project.objects.select_for_update(no_key=True)
+            .filter(pk=project_id)
+            .only("outcome")
+            .first()
+        )
+        if project is None:  # the project itself is being deleted
+            return
+        phase = (
+            Phase.objects.filter(project_id=project_id)
+            .order_by("-started_on", "-id")
+            .only("kind", "ended_on", "gate_decision")
+            .first()
+        )
+        latest = (
+            StatusUpdate.objects.filter(project_id=project_id)
+            .order_by("-reported_on", "-id")
+            .values("overall_status", "reported_on", "help_needed")
+            .first()
+        )
+        Project.objects.filter(pk=project_id).update(
+            current_phase=phase.kind if phase else "",
+            outcome=Outcome.following(phase, current=project.outcome),
+            current_status=latest["overall_status"] if latest else "",
+            last_status_on=latest["reported_on"] if latest else None,
+            help_requested=latest["help_needed"] if latest else False,
+            updated_at=timezone.now(),
+        )
 
 
 class Phase(VersionedModel, TimeStampedModel):
@@ -234,3 +328,16 @@ class Phase(VersionedModel, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.ended_on is None
+
+    def clean(self):
+        errors = {}
+        if self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("A phase cannot end before it started.")
+        if self.decided_on and self.started_on and self.decided_on < self.started_on:
+            errors["decided_on"] = _(
+                "The decision cannot be dated before the phase started (%(date)s)."
+            ) % {"date": date_format(self.started_on, "SHORT_DATE_FORMAT")}
+        if self.gate_decision == GateDecision.GO_WITH_CONDITIONS and not self.conditions.strip():
+            errors["conditions"] = _("State the conditions for going on.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,24 +1,61 @@
 import dataclasses
+import logging
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.shortcuts import render
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from projects.selectors import ProjectAccess, get_project_for_user
+from projects.access import ProjectAccess
+from projects.models import SubmittedForm
 from projects.services import ConcurrentEditError
 
+logger = logging.getLogger(__name__)
 
-def project_to_change(request, pk: int) -> ProjectAccess:
-    """The project if the user may change it; 404 if they may not read it, else 403."""
-    access = get_project_for_user(request.user, pk)
-    if not access.can_change:
-        raise PermissionDenied
-    return access
+# PostgreSQL's codes for a transaction that lost a race and may simply be run again.
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+def _retryable(error: DatabaseError) -> bool:
+    return getattr(getattr(error, "__cause__", None), "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def _spend_token(request, form) -> SubmittedForm | None:
+    """Claim the form's token inside the write's transaction; None when this form was saved
+    already. A concurrent identical request waits here until the first one ends."""
+    token = form.cleaned_data["submission_token"]
+    try:
+        with transaction.atomic():
+            return SubmittedForm.objects.create(token=token, user=request.user)
+    except IntegrityError:
+        return None
+
+
+def _already_saved(request, form) -> None:
+    earlier = SubmittedForm.objects.filter(
+        token=form.cleaned_data["submission_token"], user=request.user
+    ).first()
+    link = (
+        format_html(' <a href="{}">{}</a>', earlier.saved_url, _("See what was saved."))
+        if earlier and earlier.saved_url
+        else ""
+    )
+    form.add_error(
+        None,
+        ValidationError(
+            format_html(
+                "{}{}",
+                _("This form has been saved already, so it was not saved again."),
+                link,
+            )
+        ),
+    )
 
 
 def apply_service_errors(form, error: ValidationError) -> None:
@@ -37,18 +74,47 @@ class Submission:
     extra: dict = dataclasses.field(default_factory=dict)  # context for the page, e.g. a conflict
 
 
-def submit(request, form, write) -> Submission:
+def submit(request, form, write, *, saved_url=None) -> Submission:
     """Call `write()` for a valid POSTed form. A service's refusal lands on the form's
-    fields; someone else's newer change comes back as a comparison to show."""
+    fields; someone else's newer change comes back as a comparison to show. A one-time form
+    is saved once only; `saved_url(result)` says where the saved record is shown. A write
+    that lost a database race is run once more, and otherwise refused with the input kept."""
     if request.method != "POST" or not form.is_valid():
         return Submission()
-    try:
-        return Submission(saved=True, result=write())
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return Submission()
-    except ConcurrentEditError as error:
-        return Submission(extra=apply_conflict(form, error))
+    instance = getattr(form, "instance", None)
+    adding = instance is not None and instance._state.adding
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                claim = _spend_token(request, form) if "submission_token" in form.fields else None
+                if "submission_token" in form.fields and claim is None:
+                    _already_saved(request, form)
+                    return Submission()
+                result = write()
+                if claim is not None and saved_url is not None:
+                    claim.saved_url = saved_url(result)
+                    claim.save(update_fields=["saved_url"])
+            return Submission(saved=True, result=result)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            return Submission()
+        except ConcurrentEditError as error:
+            return Submission(extra=apply_conflict(form, error))
+        except DatabaseError as error:
+            if not _retryable(error):
+                raise
+            logger.warning("Write lost a database race (attempt %s): %s", attempt, error)
+            if adding:  # the rolled-back insert left its id on the object
+                instance.pk = None
+                instance._state.adding = True
+    form.add_error(
+        None,
+        _(
+            "Others were saving to this project at the same moment. Nothing was saved: "
+            "please try again."
+        ),
+    )
+    return Submission()
 
 
 def render_form(request, form, *, title: str, access: ProjectAccess | None, submit: str, **extra):

@@ -1,23 +1,20 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
-from projects import selectors
+from projects.access import user_permission
 from projects.filters import LessonFilter
+from projects.selectors.portfolio import lesson_library, organisations_with_lessons_for
 
 
-@login_required
-@require_safe
+@user_permission("is_authenticated", methods=("GET", "HEAD"))
 def lesson_list(request):
     """Every lesson the user may read: their projects' and those shared with the portfolio."""
-    lessons = selectors.lesson_library(request.user)
     lesson_filter = LessonFilter(
         request.GET or None,
-        lessons,
+        lesson_library(request.user),
         request=request,
-        organisations=selectors.organisations_with_lessons_for(request.user),
+        organisations=organisations_with_lessons_for(request.user),
     )
     page = Paginator(lesson_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

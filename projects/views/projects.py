@@ -1,15 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from projects import selectors, services
+from projects import services
+from projects.access import project_permission, roles_of, user_permission
 from projects.forms import ProjectForm
 from projects.models import Project
-from projects.views.common import project_to_change, render_form, submit
+from projects.selectors.timeline import project_page
+from projects.views.common import render_form, submit
 
 
 @require_safe
@@ -25,21 +26,15 @@ def home(request):
     return redirect("project_list")
 
 
-@login_required
-@require_safe
-def project_detail(request, pk: int):
-    access = selectors.get_project_for_user(request.user, pk)
-    context = selectors.project_page(access, whole_timeline=request.GET.get("timeline") == "all")
+@project_permission("read", methods=("GET", "HEAD"))
+def project_detail(request, access):
+    context = project_page(access, whole_timeline=request.GET.get("timeline") == "all")
     return render(request, "projects/project_detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@user_permission("can_create_projects")
 def project_create(request):
-    roles = selectors.roles_of(request.user)
-    if not roles.can_create_projects:
-        raise PermissionDenied
-    form = ProjectForm(request.POST or None, roles=roles, instance=Project())
+    form = ProjectForm(request.POST or None, roles=roles_of(request.user), instance=Project())
     outcome = submit(
         request,
         form,
@@ -47,6 +42,7 @@ def project_create(request):
             project=form.save(commit=False),
             participants=list(form.cleaned_data["participants"]),
         ),
+        saved_url=lambda project: reverse("project_detail", args=[project.pk]),
     )
     if outcome.saved:
         messages.success(request, _("The project was created."))
@@ -56,12 +52,9 @@ def project_create(request):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_edit(request, pk: int):
-    access = project_to_change(request, pk)
-    roles = selectors.roles_of(request.user)
-    form = ProjectForm(request.POST or None, roles=roles, instance=access.project)
+@project_permission("change")
+def project_edit(request, access):
+    form = ProjectForm(request.POST or None, roles=roles_of(request.user), instance=access.project)
     outcome = submit(
         request,
         form,
@@ -69,11 +62,12 @@ def project_edit(request, pk: int):
             project=form.save(commit=False),
             participants=list(form.cleaned_data["participants"]),
             expected_version=form.expected_version,
+            fields=form.edited_fields,
         ),
     )
     if outcome.saved:
         messages.success(request, _("The project profile was saved."))
-        return redirect("project_detail", pk=pk)
+        return redirect("project_detail", pk=access.project.pk)
     return render_form(
         request,
         form,

@@ -1,11 +1,24 @@
-"""The project's log: status updates, barriers, decisions, lessons and review notes."""
+"""The project's records: status updates, barriers, decisions, lessons and review notes.
+
+The rules a record keeps on its own are in its `clean()` and its database constraints, so that
+forms, services, the Django admin and plain ORM code all keep them.
+"""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStampedModel, VersionedModel, WithdrawableModel
+from .base import (
+    CurrentManager,
+    RecordQuerySet,
+    TimeStampedModel,
+    VersionedModel,
+    WithdrawableModel,
+)
 from .choices import (
     BarrierCategory,
     BarrierStatus,
@@ -18,6 +31,22 @@ from .choices import (
     TrafficLight,
 )
 from .projects import Project
+
+
+def _date_errors(instance, *fields: str) -> dict:
+    errors = {}
+    for name in fields:
+        value = getattr(instance, name)
+        if value and value > timezone.localdate():
+            label = instance._meta.get_field(name).verbose_name
+            errors[name] = _("%(field)s cannot be in the future.") % {
+                "field": str(label).capitalize()
+            }
+    return errors
+
+
+def _short(value) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def _author_field(verbose_name, related_name: str):
@@ -52,14 +81,12 @@ class StatusUpdate(WithdrawableModel, TimeStampedModel):
 
     class Meta:
         ordering = ["-reported_on", "-id"]
-        get_latest_by = ["reported_on", "id"]
         verbose_name = _("status update")
         verbose_name_plural = _("status updates")
         indexes = [
             models.Index(
                 fields=["project", "-reported_on", "-id"], name="statusupdate_project_date"
             ),
-            models.Index(fields=["reported_on"], name="statusupdate_reported_on_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -86,6 +113,26 @@ class StatusUpdate(WithdrawableModel, TimeStampedModel):
     def get_additional_data(self) -> dict:
         return {"project_id": self.project_id}
 
+    def clean(self):
+        errors = _date_errors(self, "reported_on")
+        if self.help_needed and not self.help_text.strip():
+            errors["help_text"] = _("Tell the agency what help you need.")
+        if not self.help_needed:
+            self.help_text = ""
+        start = self.project.start_date if self.project_id else None
+        if self.reported_on and start and self.reported_on < start and "reported_on" not in errors:
+            errors["reported_on"] = _(
+                "The reporting date cannot be before the project started (%(date)s)."
+            ) % {"date": _short(start)}
+        if errors:
+            raise ValidationError(errors)
+
+
+class BarrierQuerySet(RecordQuerySet):
+    def open(self):
+        """Barriers that still stand in their project's way."""
+        return self.filter(status__in=BarrierStatus.open_values())
+
 
 class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
     project = models.ForeignKey(
@@ -108,7 +155,15 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
     resolution = models.TextField(_("resolution"), blank=True)
     escalated = models.BooleanField(_("escalated to the agency"), default=False)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
+    open_reason = models.TextField(
+        _("why it stays open"),
+        blank=True,
+        help_text=_("Why the barrier was kept open when its project closed."),
+    )
     author = _author_field(_("recorded by"), "barriers")
+
+    objects = CurrentManager.from_queryset(BarrierQuerySet)()
+    all_objects = models.Manager.from_queryset(BarrierQuerySet)()  # noqa: DJ012 (a manager)
 
     class Meta:
         ordering = ["-identified_on", "-id"]
@@ -145,9 +200,21 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
     def get_additional_data(self) -> dict:
         return {"project_id": self.project_id}
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in BarrierStatus.open_values()
+    def clean(self):
+        errors = _date_errors(self, "identified_on")
+        if self.identified_on and self.resolved_on and self.resolved_on < self.identified_on:
+            errors["resolved_on"] = _(
+                "A barrier cannot be resolved before it was found (%(date)s)."
+            ) % {"date": _short(self.identified_on)}
+        if self.status == BarrierStatus.RESOLVED:
+            if not self.resolution.strip():
+                errors["resolution"] = _("Describe how the barrier was resolved.")
+            if not self.resolved_on and "resolved_on" not in errors:
+                errors["resolved_on"] = _("Give the date the barrier was resolved.")
+        if self.escalated and self.escalated_on is None:
+            self.escalated_on = timezone.localdate()
+        if errors:
+            raise ValidationError(errors)
 
 
 class Decision(WithdrawableModel, TimeStampedModel):
@@ -185,6 +252,16 @@ class Decision(WithdrawableModel, TimeStampedModel):
 
     def get_additional_data(self) -> dict:
         return {"project_id": self.project_id}
+
+    def clean(self):
+        errors = _date_errors(self, "decided_on")
+        if errors:
+            raise ValidationError(errors)
+
+    def check_barriers(self, barriers) -> None:
+        """A decision relates to barriers of its own project only."""
+        if any(barrier.project_id != self.project_id for barrier in barriers):
+            raise ValidationError({"barriers": _("Choose barriers of this project only.")})
 
 
 class LessonLearned(WithdrawableModel, TimeStampedModel):
@@ -237,6 +314,13 @@ class LessonLearned(WithdrawableModel, TimeStampedModel):
     def get_additional_data(self) -> dict:
         return {"project_id": self.project_id}
 
+    def clean(self):
+        errors = _date_errors(self, "learned_on")
+        if self.barrier_id and self.barrier.project_id != self.project_id:
+            errors["barrier"] = _("Choose a barrier of this project only.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class ReviewNote(VersionedModel, TimeStampedModel):
     """An agency reviewer's note or follow-up request, answered by the project."""
@@ -279,6 +363,10 @@ class ReviewNote(VersionedModel, TimeStampedModel):
 
     def get_additional_data(self) -> dict:
         return {"project_id": self.project_id}
+
+    def clean(self):
+        if self.answered_at is not None and not self.answer.strip():
+            raise ValidationError({"answer": _("Write an answer.")})
 
     @property
     def is_open(self) -> bool:

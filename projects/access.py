@@ -1,0 +1,248 @@
+"""Who may read and change what: roles, the visibility querysets, and the view decorators
+that fetch a project (and a record under it) through them.
+
+Reading is scoped here and nowhere else. A view declares what it needs with
+`@project_permission(...)` or `@user_permission(...)`; the decorator answers 404 for what the
+user may not read (its existence is not told), 403 for an action their role does not allow,
+and hands the view what it fetched, so a view cannot forget the check.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponseNotAllowed
+
+from projects.models import (
+    LessonLearned,
+    LessonVisibility,
+    Membership,
+    OrganisationKind,
+    Project,
+    Role,
+)
+
+Record = TypeVar("Record", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    """A user's memberships, read once per request."""
+
+    is_superuser: bool
+    agency_roles: frozenset[str]
+    partner_roles: dict[int, str]
+
+    @property
+    def is_agency(self) -> bool:
+        return self.is_superuser or bool(self.agency_roles)
+
+    @property
+    def is_agency_admin(self) -> bool:
+        return self.is_superuser or Role.ADMINISTRATOR in self.agency_roles
+
+    @property
+    def organisation_ids(self) -> list[int]:
+        return list(self.partner_roles)
+
+    @property
+    def coordinator_organisation_ids(self) -> list[int]:
+        return [pk for pk, role in self.partner_roles.items() if role == Role.COORDINATOR]
+
+    @property
+    def can_create_projects(self) -> bool:
+        return self.is_agency_admin or bool(self.coordinator_organisation_ids)
+
+    @property
+    def can_view_dashboard(self) -> bool:
+        return self.is_agency
+
+
+_NO_ROLES = UserRoles(is_superuser=False, agency_roles=frozenset(), partner_roles={})
+
+
+def roles_of(user) -> UserRoles:
+    """The user's roles, cached on the user object for the rest of the request."""
+    if not user.is_authenticated or not user.is_active:
+        return _NO_ROLES
+    cached = getattr(user, "_sigprojects_roles", None)
+    if cached is not None:
+        return cached
+    agency: set[str] = set()
+    partners: dict[int, str] = {}
+    memberships = Membership.objects.filter(user=user, organisation__active=True).values_list(
+        "organisation_id", "organisation__kind", "role"
+    )
+    for organisation_id, kind, role in memberships:
+        if kind == OrganisationKind.AGENCY:
+            agency.add(role)
+        else:
+            partners[organisation_id] = role
+    roles = UserRoles(
+        is_superuser=user.is_superuser, agency_roles=frozenset(agency), partner_roles=partners
+    )
+    user._sigprojects_roles = roles
+    return roles
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    """Every project the user may read: all for the agency, else those led by or shared with
+    one of the user's organisations."""
+    roles = roles_of(user)
+    if roles.is_agency:
+        return Project.objects.all()
+    if not roles.partner_roles:
+        return Project.objects.none()
+    organisation_ids = roles.organisation_ids
+    participating = Project.participants.through.objects.filter(
+        organisation_id__in=organisation_ids
+    ).values("project_id")
+    return Project.objects.filter(
+        Q(lead_organisation_id__in=organisation_ids) | Q(pk__in=participating)
+    )
+
+
+def lessons_visible_to(user) -> QuerySet[LessonLearned]:
+    """Lessons of projects the user may read, and every lesson shared with the portfolio."""
+    if not user.is_authenticated:
+        return LessonLearned.objects.none()
+    if roles_of(user).is_agency:
+        return LessonLearned.objects.all()
+    return LessonLearned.objects.filter(
+        Q(visibility=LessonVisibility.PORTFOLIO)
+        | Q(project__in=projects_visible_to(user).values("pk"))
+    )
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    """One project and what the requesting user may do with it."""
+
+    project: Project
+    can_change: bool
+    can_add_lesson: bool
+    can_review: bool
+    can_archive: bool = False
+
+    def allows(self, action: str) -> bool:
+        """Whether the user may take `action` ("read", "change", "add_lesson", "review",
+        "archive") on the project."""
+        if action == "read":
+            return True
+        try:
+            return getattr(self, f"can_{action}")
+        except AttributeError:
+            raise ValueError(f"unknown project action {action!r}") from None
+
+
+def project_access(user, project: Project) -> ProjectAccess:
+    roles = roles_of(user)
+    lead_role = roles.partner_roles.get(project.lead_organisation_id)
+    is_participant = any(
+        organisation.pk in roles.partner_roles for organisation in project.participants.all()
+    )
+    can_change = roles.is_agency_admin or lead_role == Role.COORDINATOR
+    return ProjectAccess(
+        project=project,
+        can_change=can_change,
+        can_add_lesson=can_change or is_participant,
+        can_review=roles.is_agency,
+        can_archive=roles.is_agency_admin,
+    )
+
+
+def get_project_for_user(user, pk: int) -> ProjectAccess:
+    """The project with this id if the user may read it, else 404 (its existence is not told)."""
+    project = (
+        projects_visible_to(user)
+        .select_related("lead_organisation", "funding_round")
+        .prefetch_related("participants")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404
+    return project_access(user, project)
+
+
+def get_record_for_user(
+    user, model: type[Record], *, project_pk: int, pk: int, withdrawn: bool = False
+) -> tuple[Record, ProjectAccess]:
+    """A record under a project the user may read, else 404; a record of another project
+    is not found either, whatever its id. Withdrawn entries only when asked for."""
+    access = get_project_for_user(user, project_pk)
+    manager = model.all_objects if withdrawn and hasattr(model, "all_objects") else model.objects
+    record = manager.filter(project=access.project, pk=pk).first()
+    if record is None:
+        raise Http404
+    record.project = access.project
+    return record, access
+
+
+def project_permission(
+    action: str,
+    *,
+    record: type[models.Model] | Callable[[dict], type[models.Model] | None] | None = None,
+    record_kwarg: str = "record_pk",
+    withdrawn: bool = False,
+    methods: tuple[str, ...] = ("GET", "HEAD", "POST"),
+):
+    """Decorate a view of one project (URL argument `pk`): the view is called as
+    `view(request, access, **kwargs)`, with `record=` the record named by `record_kwarg`
+    when `record` is a model (or a callable choosing the model from the URL arguments).
+    Anonymous users are sent to log in; other HTTP methods than `methods` get 405."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, pk: int, **kwargs):
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            if record is None:
+                access = get_project_for_user(request.user, pk)
+            else:
+                model = record if isinstance(record, type) else record(kwargs)
+                if model is None:
+                    raise Http404
+                found, access = get_record_for_user(
+                    request.user,
+                    model,
+                    project_pk=pk,
+                    pk=kwargs.pop(record_kwarg),
+                    withdrawn=withdrawn,
+                )
+                kwargs["record"] = found
+            if not access.allows(action):
+                raise PermissionDenied
+            return view(request, access, **kwargs)
+
+        wrapper.project_permission = action
+        return wrapper
+
+    return decorator
+
+
+def user_permission(name: str, *, methods: tuple[str, ...] = ("GET", "HEAD", "POST")):
+    """Decorate a view that is not about one project: `name` is a `UserRoles` property
+    (e.g. "can_view_dashboard", or "is_authenticated" for every signed-in user); signed-in
+    users without it get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            if name != "is_authenticated" and not getattr(roles_of(request.user), name):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.user_permission = name
+        return wrapper
+
+    return decorator

@@ -1,0 +1,44 @@
+"""Writes. Each service is one transaction: it locks the project first, then the records it
+changes, checks the version a form was opened at, validates with the models' own rules and
+changes only the fields it is about. The project's denormalised phase, outcome and status are
+kept by the models (see `refresh_derived`), whatever the write path."""
+
+from projects.services.base import ConcurrentEditError
+from projects.services.projects import (
+    advance_phase,
+    create_project,
+    gate_decision_record,
+    set_archived,
+    update_project,
+)
+from projects.services.records import (
+    escalate_barrier,
+    log_status_update,
+    record_barrier,
+    record_decision,
+    record_lesson,
+    resolve_barrier,
+    restore_entry,
+    withdraw_entry,
+)
+from projects.services.reviews import answer_review_note, close_review_note, write_review_note
+
+__all__ = [
+    "ConcurrentEditError",
+    "advance_phase",
+    "answer_review_note",
+    "close_review_note",
+    "create_project",
+    "escalate_barrier",
+    "gate_decision_record",
+    "log_status_update",
+    "record_barrier",
+    "record_decision",
+    "record_lesson",
+    "resolve_barrier",
+    "restore_entry",
+    "set_archived",
+    "update_project",
+    "withdraw_entry",
+    "write_review_note",
+]

@@ -1,0 +1,52 @@
+"""No page shows a state older than the last write, at any later time: the portfolio list,
+the dashboard and the project page, run with the production cache configuration."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from projects import services
+from projects.models import TrafficLight
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+
+
+def test_pages_follow_every_write_at_any_later_time(client, reviewer, coordinator, project):
+    factories.PhaseFactory(project=project)
+    pages = {
+        "list": reverse("project_list"),
+        "dashboard": reverse("dashboard"),
+        "project": reverse("project_detail", args=[project.pk]),
+    }
+    client.force_login(reviewer)
+
+    def red_shown() -> dict[str, bool]:
+        shown = {}
+        for name, url in pages.items():
+            response = client.get(url)
+            assert response.status_code == 200
+            if name == "dashboard":
+                shown[name] = response.context["attention"]["red"] == 1
+            else:
+                shown[name] = "status-red" in response.content.decode()
+        return shown
+
+    with time_machine.travel(START, tick=False) as clock:
+        assert red_shown() == dict.fromkeys(pages, False)
+        # A quiet period in which anything cached earlier has expired.
+        clock.shift(timedelta(minutes=20))
+        assert red_shown() == dict.fromkeys(pages, False)
+        update = factories.StatusUpdateFactory.build(
+            project=project, reported_on=START.date(), overall_status=TrafficLight.RED
+        )
+        services.log_status_update(update=update, author=coordinator)
+        assert red_shown() == dict.fromkeys(pages, True)
+        for minutes in (6, 10, 45):  # +6, +16 and +61 minutes after the write
+            clock.shift(timedelta(minutes=minutes))
+            assert red_shown() == dict.fromkeys(pages, True), f"{minutes} minutes on"
