@@ -64,7 +64,7 @@ bench: setup
 	  createdb --maintenance-db="$(dir $(BENCH_DATABASE_URL))postgres" "$(notdir $(BENCH_DATABASE_URL))"
 	DEBUG=0 SECRET_KEY=benchmark-only-key-5b1e9f3c7a2d4e6f8a0c1e3b5d7f9a2c4e6b SECURE_PROXY_SSL_HEADER=1 \
 	ALLOWED_HOSTS=127.0.0.1,localhost DATABASE_URL=$(BENCH_DATABASE_URL) \
-	$(PY) manage.py benchmark $(BENCH_ARGS)
+	$(PY) -m tests.benchmark $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -39,7 +39,7 @@ def test_coordinator_logs_progress_and_shares_a_lesson(demo, new_page, screensho
     page.get_by_role("button", name="Gem statusopdatering").click()
     expect(page.get_by_text("Statusopdateringen er gemt.")).to_be_visible()
 
-    page.get_by_role("link", name="Fasebeslutning").click()
+    page.get_by_role("link", name="Fasebeslutning", exact=True).click()
     expect(page.get_by_role("heading", name="Erfaringer fra andre projekter")).to_be_visible()
     page.get_by_label("Videre", exact=True).check()
     page.get_by_label("Begrundelse").fill("Organisationen er klar til drift.")
