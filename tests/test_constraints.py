@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from projects.models import (
+    Barrier,
     BarrierStatus,
     FundingRound,
     GateDecision,
@@ -13,7 +14,6 @@ from projects.models import (
     Organisation,
     Phase,
     PhaseKind,
-    Project,
     Role,
     StatusUpdate,
     TrafficLight,
@@ -249,12 +249,18 @@ def test_answered_review_note_has_an_answer():
 
 
 def test_valid_rows_are_accepted():
+    """Rows at the edge of every rule are accepted by the constraints and by the models'
+    own validation alike, so the two never disagree on what is valid."""
     project = factories.ProjectFactory(grant_dkk=0, expected_dkk_per_year=None)
-    factories.StatusUpdateFactory(project=project, help_needed=True, help_text="Hjælp os.")
-    factories.BarrierFactory(
+    update = factories.StatusUpdateFactory(project=project, help_needed=True, help_text="Hjælp os.")
+    barrier = factories.BarrierFactory(
         project=project,
         status=BarrierStatus.RESOLVED,
         resolution="Aftale med leverandøren.",
+        identified_on=date(2022, 3, 1),
         resolved_on=date(2022, 3, 1),
     )
-    assert Project.objects.filter(pk=project.pk).exists()
+    for row in (project, update, barrier):
+        row.full_clean()
+    stored = Barrier.objects.get(pk=barrier.pk)
+    assert (stored.status, stored.resolved_on) == (BarrierStatus.RESOLVED, date(2022, 3, 1))
