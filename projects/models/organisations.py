@@ -55,11 +55,6 @@ class Organisation(TimeStampedModel):
         return self.kind == OrganisationKind.AGENCY
 
 
-class MembershipQuerySet(models.QuerySet):
-    def agency(self):
-        return self.filter(organisation__kind=OrganisationKind.AGENCY)
-
-
 class Membership(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,8 +69,6 @@ class Membership(TimeStampedModel):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "user__username"]
