@@ -19,7 +19,7 @@ from projects.models import (
     PhaseKind,
     Project,
 )
-from projects.services.base import check_version, lock_project, save
+from projects.services.base import ConcurrentEditError, check_version, lock_project, save
 
 # What a coordinator says about each open barrier when the project closes.
 BARRIER_RESOLVED, BARRIER_CLOSED, BARRIER_KEPT_OPEN = "resolved", "closed", "kept_open"
@@ -115,8 +115,6 @@ def advance_phase(
     if phase is None:
         raise ValidationError(_("The project has no open phase to decide on."))
     if expected_phase is not None and (phase.pk, phase.version) != expected_phase:
-        from projects.services.base import ConcurrentEditError
-
         raise ConcurrentEditError(phase)
     gate = GateDecision(decision)
     phase.project = current
