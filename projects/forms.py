@@ -255,7 +255,8 @@ class GateDecisionForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"barrier_{barrier.pk}_text"] = forms.CharField(
-                label=_("How it was resolved, or why it stays open"),
+                label=_("“%(title)s”: how it was resolved, or why it stays open")
+                % {"title": barrier.title},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )

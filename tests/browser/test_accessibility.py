@@ -40,6 +40,7 @@ def pages_for(role: str) -> list[str]:
             f"{base}/barriers/new/",
             f"{base}/barriers/{barrier.pk}/edit/",
             f"{base}/barriers/{barrier.pk}/resolve/",
+            f"{base}/barriers/{barrier.pk}/withdraw/",
             f"{base}/decisions/new/",
             f"{base}/lessons/new/",
             f"{base}/reviews/{note.pk}/answer/",
