@@ -128,6 +128,9 @@ class ProjectAccess:
     can_add_lesson: bool
     can_review: bool
     can_archive: bool = False
+    # Review notes are between the agency and the lead organisation; participants do not
+    # read them.
+    can_read_reviews: bool = False
 
     def allows(self, action: str) -> bool:
         """Whether the user may take `action` ("read", "change", "add_lesson", "review",
@@ -153,6 +156,7 @@ def project_access(user, project: Project) -> ProjectAccess:
         can_add_lesson=can_change or is_participant,
         can_review=roles.is_agency,
         can_archive=roles.is_agency_admin,
+        can_read_reviews=roles.is_agency or lead_role is not None,
     )
 
 

@@ -1,16 +1,25 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.views import history, lessons, portfolio, projects, records, reviews, withdrawal
+from projects.views import (
+    account,
+    history,
+    lessons,
+    portfolio,
+    projects,
+    records,
+    reviews,
+    withdrawal,
+)
 
 # Views of one project take `pk`, and a record under it `record_pk`: the access decorators
 # (projects.access) fetch both through the user's scope before the view runs.
 urlpatterns = [
     path("", projects.home, name="home"),
     path("health/", projects.health, name="health"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", account.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", account.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),

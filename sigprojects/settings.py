@@ -43,6 +43,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise and the host check, so that static files and early error pages
+    # carry the policy and frame headers too.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "projects.middleware.DanishFirstLocaleMiddleware",
@@ -51,8 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "projects.middleware.PrivatePagesMiddleware",
     # Last, so that it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,6 +120,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
+AXES_CLIENT_IP_CALLABLE = "projects.auth.client_ip"
+# The client address is read from a proxy header only when one is named here (e.g.
+# "X-Forwarded-For" behind one load balancer): any client can send such a header itself.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+# Guesses at one account from many addresses: after this many recent failures, one attempt per
+# doubling delay (at most ACCOUNT_MAX_DELAY_SECONDS) — slowed, never locked out.
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", 10, minimum=1)
+ACCOUNT_MAX_DELAY_SECONDS = env_int("ACCOUNT_MAX_DELAY_SECONDS", 300, minimum=1)
+
+# Sessions: a working day by default, optionally ending when the browser closes.
+SESSION_ENGINE = "projects.sessions"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+CSRF_FAILURE_VIEW = "projects.views.account.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -273,3 +273,29 @@ def test_a_barrier_of_another_project_is_not_found_even_for_the_agency(client, w
     before = database_snapshot()
     assert client.post(url, payloads.resolution(foreign)).status_code == 404
     assert database_snapshot() == before
+
+
+REVIEW_READERS = {"agency_admin", "agency_reviewer", "lead_coordinator", "lead_viewer"}
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_who_reads_review_notes_and_project_lessons(client, world, persona):
+    """Review notes are between the agency and the lead organisation; a lesson kept to the
+    project is read by the project's organisations and the agency; a shared one by everyone."""
+    factories.LessonFactory(project=world.project, title="Kun til projektet", visibility="project")
+    factories.LessonFactory(
+        project=world.project, title="Delt med porteføljen", visibility="portfolio"
+    )
+    client.force_login(world.users[persona])
+    page = client.get(reverse("project_detail", args=[world.project.pk]))
+    readers = {persona for persona, code in READ.items() if code == 200}
+    if persona in readers:
+        html = page.content.decode()
+        assert (world.note.text in html) == (persona in REVIEW_READERS)
+        listing = client.get(reverse("project_list")).content.decode()
+        assert ("Opfølgningsanmodning" in listing) == (persona in REVIEW_READERS)
+    else:
+        assert page.status_code == 404
+    lessons = client.get(reverse("lesson_list")).content.decode()
+    assert ("Kun til projektet" in lessons) == (persona in readers)
+    assert "Delt med porteføljen" in lessons

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,12 @@ from .choices import (
     YesNoUnknown,
 )
 from .organisations import FundingRound, Organisation
+from .text import (
+    DESCRIPTION_MAX_LENGTH,
+    EXPLANATION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    LimitedTextField,
+)
 
 
 def _not_negative(field: str, model: str) -> models.CheckConstraint:
@@ -69,11 +75,18 @@ class ProjectQuerySet(models.QuerySet):
             )
         )
 
-    def with_flags(self):
-        """Each project with the flags list rows show."""
-        return self.annotate(
-            escalated_barrier=self.escalated_barrier(), open_follow_up=self.open_follow_up()
-        )
+    def with_flags(self, *, follow_ups_of: list[int] | None = None):
+        """Each project with the flags list rows show. Follow-up requests are flagged only on
+        projects led by `follow_ups_of` (organisation ids) when given: they are between the
+        agency and the lead organisation."""
+        follow_up = self.open_follow_up()
+        if follow_ups_of is not None:
+            follow_up = Case(
+                When(lead_organisation_id__in=follow_ups_of, then=follow_up),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        return self.annotate(escalated_barrier=self.escalated_barrier(), open_follow_up=follow_up)
 
     def needing_attention(self):
         """Live projects that are red, have an escalated barrier or ask for help."""
@@ -86,7 +99,11 @@ class ProjectQuerySet(models.QuerySet):
 
 class Project(VersionedModel, TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), help_text=_("The problem and the purpose."))
+    summary = LimitedTextField(
+        _("summary"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text=_("The problem and the purpose."),
+    )
     lead_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -133,7 +150,7 @@ class Project(VersionedModel, TimeStampedModel):
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.ONGOING
     )
-    outcome_note = models.TextField(_("outcome note"), blank=True)
+    outcome_note = LimitedTextField(_("outcome note"), max_length=NOTE_MAX_LENGTH, blank=True)
     archived = models.BooleanField(_("archived"), default=False)
 
     # Legal and risk profile.
@@ -143,7 +160,7 @@ class Project(VersionedModel, TimeStampedModel):
         choices=YesNoUnknown.choices,
         default=YesNoUnknown.UNKNOWN,
     )
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    legal_basis = LimitedTextField(_("legal basis"), max_length=NOTE_MAX_LENGTH, blank=True)
     dpia_status = models.CharField(
         _("DPIA status"), max_length=20, choices=DPIAStatus.choices, default=DPIAStatus.NOT_STARTED
     )
@@ -162,14 +179,16 @@ class Project(VersionedModel, TimeStampedModel):
         choices=YesNoUnknown.choices,
         default=YesNoUnknown.UNKNOWN,
     )
-    suppliers = models.TextField(_("suppliers and consultants"), blank=True)
+    suppliers = LimitedTextField(
+        _("suppliers and consultants"), max_length=NOTE_MAX_LENGTH, blank=True
+    )
 
     # Benefits.
     expected_hours_per_year = HoursField(_("expected hours saved per year"), null=True, blank=True)
     realised_hours_per_year = HoursField(_("realised hours saved per year"), null=True, blank=True)
     expected_dkk_per_year = AmountField(_("expected DKK saved per year"), null=True, blank=True)
     realised_dkk_per_year = AmountField(_("realised DKK saved per year"), null=True, blank=True)
-    benefits_note = models.TextField(_("benefits note"), blank=True)
+    benefits_note = LimitedTextField(_("benefits note"), max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -280,8 +299,10 @@ class Phase(VersionedModel, TimeStampedModel):
     decided_by = models.CharField(
         _("decided by"), max_length=200, blank=True, help_text=_("For example the steering group.")
     )
-    rationale = models.TextField(_("rationale"), blank=True)
-    conditions = models.TextField(_("conditions"), blank=True)
+    # Copied to the gate decision's log entry as its description and rationale, whose
+    # limits are at least as large.
+    rationale = LimitedTextField(_("rationale"), max_length=EXPLANATION_MAX_LENGTH, blank=True)
+    conditions = LimitedTextField(_("conditions"), max_length=NOTE_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["project", "started_on", "id"]

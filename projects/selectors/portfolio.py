@@ -23,12 +23,13 @@ STALE_AFTER_DAYS = 90
 def portfolio(user, *, archived: bool = False) -> QuerySet[Project]:
     """The projects of the portfolio list and its exports, with the flags each row shows;
     the archived ones instead when asked for by an agency administrator."""
-    archived = archived and roles_of(user).is_agency_admin
+    roles = roles_of(user)
+    archived = archived and roles.is_agency_admin
     return (
         projects_visible_to(user)
         .filter(archived=archived)
         .select_related("lead_organisation", "funding_round")
-        .with_flags()
+        .with_flags(follow_ups_of=None if roles.is_agency else roles.organisation_ids)
         .order_by("title", "id")
     )
 

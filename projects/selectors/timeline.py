@@ -82,7 +82,7 @@ def project_page(access: ProjectAccess, *, whole_timeline: bool = False) -> dict
         "open_barriers": list(Barrier.objects.open().filter(project=project)),
         "timeline": project_timeline(project, limit=timeline_limit, phases=phases),
         "timeline_limit": timeline_limit,
-        "review_notes": review_notes_for(project),
+        "review_notes": review_notes_for(project) if access.can_read_reviews else [],
         "withdrawn": withdrawn_entries(project) if access.can_change else [],
     }
 
