@@ -5,11 +5,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test chromium bench lint check-migrations check-deploy translations messages clean
+.PHONY: setup run test chromium bench lint check-migrations check-deploy translations messages audit clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip "setuptools>=78.1.1"
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
@@ -65,6 +65,14 @@ bench: setup
 	DEBUG=0 SECRET_KEY=benchmark-only-key-5b1e9f3c7a2d4e6f8a0c1e3b5d7f9a2c4e6b SECURE_PROXY_SSL_HEADER=1 \
 	ALLOWED_HOSTS=127.0.0.1,localhost DATABASE_URL=$(BENCH_DATABASE_URL) \
 	$(PY) -m tests.benchmark $(BENCH_ARGS)
+
+# Known vulnerabilities in the installed Python packages and the front-end packages. Needs the
+# vulnerability services (PyPI's JSON API or OSV, and the npm registry's advisories); where they
+# cannot be reached it fails and says so rather than passing.
+audit: $(VENV)/.installed node_modules/.installed
+	$(PY) -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+	npm audit --omit=dev --audit-level=low
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
