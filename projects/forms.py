@@ -23,6 +23,11 @@ from projects.models import (
     StatusUpdate,
     TrafficLight,
 )
+from projects.models.text import (
+    EXPLANATION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    LimitedTextFormField,
+)
 from projects.services.projects import BARRIER_CLOSED, BARRIER_KEPT_OPEN, BARRIER_RESOLVED
 
 
@@ -217,9 +222,15 @@ class GateDecisionForm(forms.Form):
     decided_by = forms.CharField(
         label=_("Decided by"), max_length=200, help_text=_("For example the steering group.")
     )
-    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 4}))
-    conditions = forms.CharField(
+    # The limits of the phase fields these are stored in.
+    rationale = LimitedTextFormField(
+        label=_("Rationale"),
+        max_length=EXPLANATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    conditions = LimitedTextFormField(
         label=_("Conditions"),
+        max_length=NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the decision is go with conditions."),
@@ -254,9 +265,12 @@ class GateDecisionForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
-            self.fields[f"barrier_{barrier.pk}_text"] = forms.CharField(
+            # Stored as the barrier's resolution or its reason to stay open, which share
+            # one limit.
+            self.fields[f"barrier_{barrier.pk}_text"] = LimitedTextFormField(
                 label=_("“%(title)s”: how it was resolved, or why it stays open")
                 % {"title": barrier.title},
+                max_length=EXPLANATION_MAX_LENGTH,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -306,8 +320,9 @@ class BarrierForm(VersionedModelForm):
 
 class ResolveBarrierForm(forms.Form):
     version = VersionField()
-    resolution = forms.CharField(
+    resolution = LimitedTextFormField(
         label=_("Resolution"),
+        max_length=EXPLANATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("How was the barrier resolved? Others can learn from it."),
     )
@@ -397,4 +412,8 @@ class ReviewNoteForm(OneTimeFormMixin, forms.ModelForm):
 
 class ReviewAnswerForm(forms.Form):
     version = VersionField()
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    answer = LimitedTextFormField(
+        label=_("Answer"),
+        max_length=EXPLANATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -31,6 +31,12 @@ from .choices import (
     TrafficLight,
 )
 from .projects import Project
+from .text import (
+    DESCRIPTION_MAX_LENGTH,
+    EXPLANATION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    LimitedTextField,
+)
 
 
 def _date_errors(instance, *fields: str) -> dict:
@@ -74,10 +80,10 @@ class StatusUpdate(WithdrawableModel, TimeStampedModel):
     schedule_status = models.CharField(_("schedule"), max_length=10, choices=TrafficLight.choices)
     budget_status = models.CharField(_("budget"), max_length=10, choices=TrafficLight.choices)
     benefits_status = models.CharField(_("benefits"), max_length=10, choices=TrafficLight.choices)
-    progress = models.TextField(_("progress"))
-    next_steps = models.TextField(_("next steps"), blank=True)
+    progress = LimitedTextField(_("progress"), max_length=DESCRIPTION_MAX_LENGTH)
+    next_steps = LimitedTextField(_("next steps"), max_length=NOTE_MAX_LENGTH, blank=True)
     help_needed = models.BooleanField(_("help needed from the agency"), default=False)
-    help_text = models.TextField(_("what help is needed"), blank=True)
+    help_text = LimitedTextField(_("what help is needed"), max_length=NOTE_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["-reported_on", "-id"]
@@ -140,7 +146,7 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
     )
     category = models.CharField(_("category"), max_length=20, choices=BarrierCategory.choices)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    description = LimitedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
     )
@@ -152,11 +158,12 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
     )
     identified_on = models.DateField(_("identified on"))
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = LimitedTextField(_("resolution"), max_length=EXPLANATION_MAX_LENGTH, blank=True)
     escalated = models.BooleanField(_("escalated to the agency"), default=False)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
-    open_reason = models.TextField(
+    open_reason = LimitedTextField(
         _("why it stays open"),
+        max_length=EXPLANATION_MAX_LENGTH,
         blank=True,
         help_text=_("Why the barrier was kept open when its project closed."),
     )
@@ -223,8 +230,8 @@ class Decision(WithdrawableModel, TimeStampedModel):
     )
     decided_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("what was decided"))
-    rationale = models.TextField(_("rationale"), blank=True)
+    description = LimitedTextField(_("what was decided"), max_length=DESCRIPTION_MAX_LENGTH)
+    rationale = LimitedTextField(_("rationale"), max_length=EXPLANATION_MAX_LENGTH, blank=True)
     decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
     kind = models.CharField(
         _("kind"), max_length=20, choices=DecisionKind.choices, default=DecisionKind.OTHER
@@ -269,8 +276,8 @@ class LessonLearned(WithdrawableModel, TimeStampedModel):
         Project, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("project")
     )
     title = models.CharField(_("title"), max_length=200)
-    what_happened = models.TextField(_("what happened"))
-    advice = models.TextField(_("advice for others"))
+    what_happened = LimitedTextField(_("what happened"), max_length=DESCRIPTION_MAX_LENGTH)
+    advice = LimitedTextField(_("advice for others"), max_length=DESCRIPTION_MAX_LENGTH)
     category = models.CharField(_("category"), max_length=20, choices=LessonCategory.choices)
     phase = models.CharField(_("phase"), max_length=20, choices=PhaseKind.choices, blank=True)
     visibility = models.CharField(
@@ -331,9 +338,9 @@ class ReviewNote(VersionedModel, TimeStampedModel):
     kind = models.CharField(
         _("kind"), max_length=20, choices=ReviewNoteKind.choices, default=ReviewNoteKind.NOTE
     )
-    text = models.TextField(_("note"))
+    text = LimitedTextField(_("note"), max_length=EXPLANATION_MAX_LENGTH)
     author = _author_field(_("reviewer"), "review_notes")
-    answer = models.TextField(_("answer"), blank=True)
+    answer = LimitedTextField(_("answer"), max_length=EXPLANATION_MAX_LENGTH, blank=True)
     answered_by = _author_field(_("answered by"), "answered_review_notes")
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_by = _author_field(_("closed by"), "closed_review_notes")
