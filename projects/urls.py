@@ -3,6 +3,7 @@ from django.urls import path
 
 from projects.views import (
     account,
+    health,
     history,
     lessons,
     portfolio,
@@ -17,7 +18,8 @@ from projects.views import (
 urlpatterns = [
     path("", projects.home, name="home"),
     path("health/", projects.health, name="health"),
-    path("login/", account.LoginView.as_view(), name="login"),
+    path("health/ready/", health.health_ready, name="health_ready"),
+    path("login/", health.database_required(account.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -198,8 +198,8 @@ if env_bool("SECURE_SSL", not DEBUG):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    # Load balancers probe the health endpoint over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    # Load balancers probe the health endpoints (liveness, readiness) over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/(ready/)?$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -218,3 +218,7 @@ LOGGING = {
 
 # Page sizes for lists.
 PAGE_SIZE = env_int("PAGE_SIZE", 25, minimum=1)
+
+# The change history reads a record's state before a change through the base manager, so that
+# restoring a withdrawn entry is logged with what it was.
+AUDITLOG_USE_BASE_MANAGER = True

@@ -130,6 +130,7 @@ SIGNED_IN_READ = codes(200, anonymous=302)
 CASES: dict[str, Case] = {
     "home": Case(get=codes(302), post=codes(405)),
     "health": Case(get=codes(200), post=codes(405)),
+    "health_ready": Case(get=codes(200), post=codes(405)),
     "login": Case(get=codes(302, anonymous=200), post=codes(302, anonymous=200)),
     "logout": Case(get=codes(405), post=codes(302)),
     "password_change": Case(get=codes(200, anonymous=302), post=codes(200, anonymous=302)),
@@ -286,6 +287,9 @@ def test_who_reads_review_notes_and_project_lessons(client, world, persona):
     factories.LessonFactory(
         project=world.project, title="Delt med porteføljen", visibility="portfolio"
     )
+    # The note's creation is in the change history as a service would write it.
+    world.note.text = "Send os den opdaterede konsekvensanalyse."
+    world.note.save()
     client.force_login(world.users[persona])
     page = client.get(reverse("project_detail", args=[world.project.pk]))
     readers = {persona for persona, code in READ.items() if code == 200}
@@ -294,8 +298,12 @@ def test_who_reads_review_notes_and_project_lessons(client, world, persona):
         assert (world.note.text in html) == (persona in REVIEW_READERS)
         listing = client.get(reverse("project_list")).content.decode()
         assert ("Opfølgningsanmodning" in listing) == (persona in REVIEW_READERS)
+        history = client.get(reverse("project_history", args=[world.project.pk]))
+        assert (world.note.text in history.content.decode()) == (persona in REVIEW_READERS)
     else:
         assert page.status_code == 404
     lessons = client.get(reverse("lesson_list")).content.decode()
     assert ("Kun til projektet" in lessons) == (persona in readers)
+    # The label says exactly who reads such a lesson.
+    assert ("Projektets organisationer og styrelsen" in lessons) == (persona in readers)
     assert "Delt med porteføljen" in lessons
