@@ -55,6 +55,19 @@ class FastListAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class ChangedFieldsOnlyMixin:
+    """An admin edit saves the fields it changed, not the whole row as it was loaded: a
+    status update or gate decision saved meanwhile keeps the fields it derived."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        fields = {field.name for field in obj._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in fields]
+        if changed:
+            obj.save(update_fields=[*changed, "updated_at"])
+
+
 class VersionCheckedForm(forms.ModelForm):
     """An admin edit carries the version it was opened at and is refused if the record was
     saved since (by a coordinator, a service or another administrator)."""
@@ -97,7 +110,7 @@ class WithdrawableAdmin(FastListAdmin):
     def is_withdrawn(self, obj):
         return obj.withdrawn_at is not None
 
-    @admin.action(description=_("Restore the selected withdrawn entries"))
+    @admin.action(description=_("Restore the selected withdrawn entries"), permissions=["change"])
     def restore_entries(self, request, queryset):
         from projects.services import restore_entry
 
@@ -167,7 +180,7 @@ class PhaseInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(FastListAdmin):
+class ProjectAdmin(ChangedFieldsOnlyMixin, FastListAdmin):
     form = VersionCheckedForm
     list_display = [
         "title",
@@ -286,7 +299,7 @@ class ProjectLogAdmin(FastListAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(ProjectLogAdmin):
+class PhaseAdmin(ChangedFieldsOnlyMixin, ProjectLogAdmin):
     form = VersionCheckedForm
     list_display = ["project", "kind", "started_on", "ended_on", "gate_decision", "decided_on"]
     list_filter = ["kind", "gate_decision"]
@@ -312,7 +325,7 @@ class StatusUpdateAdmin(WithdrawableAdmin, ProjectLogAdmin):
 
 
 @admin.register(Barrier)
-class BarrierAdmin(WithdrawableAdmin, ProjectLogAdmin):
+class BarrierAdmin(ChangedFieldsOnlyMixin, WithdrawableAdmin, ProjectLogAdmin):
     form = VersionCheckedForm
     list_display = [
         "title",
@@ -365,7 +378,7 @@ class LessonLearnedAdmin(WithdrawableAdmin, ProjectLogAdmin):
 
 
 @admin.register(ReviewNote)
-class ReviewNoteAdmin(ProjectLogAdmin):
+class ReviewNoteAdmin(ChangedFieldsOnlyMixin, ProjectLogAdmin):
     form = VersionCheckedForm
     list_display = [
         "__str__",

@@ -45,6 +45,12 @@ def slug_of(record: models.Model) -> str:
     return _SLUG_OF_MODEL[type(record)]
 
 
+def anchor_of(record: models.Model) -> str:
+    """The id of the record's entry on the project page's timeline."""
+    kind = next(kind for kind in TIMELINE_KINDS if kind.withdrawable and kind.model is type(record))
+    return f"{kind.name}-{record.pk}"
+
+
 @dataclass(frozen=True)
 class TimelineKind:
     """One kind of entry on the timeline: which records, dated by which field."""

@@ -1,9 +1,11 @@
 """One set of rules on every write path, nothing saved twice, nothing undone by accident,
 and no state that contradicts itself."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -134,8 +136,13 @@ def test_the_same_form_sent_again_saves_nothing_twice(
     again = signed_in.post(url, form)  # back, then save again
     assert again.status_code == 200
     html = again.content.decode()
-    assert "allerede gemt" in html and reverse("project_detail", args=[project.pk]) in html
-    assert model.objects.filter(project=project).count() == 1
+    assert "allerede gemt" in html
+    saved = model.objects.get(project=project)
+    link = re.search(r'href="([^"]+)">Se, hvad der blev gemt', html).group(1)
+    link = link.replace("&amp;", "&")
+    path, anchor = link.split("#")
+    assert f'id="{anchor}"' in signed_in.get(path).content.decode()
+    assert str(saved.pk) in anchor
 
 
 def test_a_create_form_without_its_token_is_refused_with_the_input_kept(
@@ -165,6 +172,8 @@ def test_withdraw_asks_first_and_restore_brings_the_entry_back(signed_in, projec
     assert restore in page
     assert signed_in.post(restore).status_code == 302
     assert Decision.objects.filter(pk=decision.pk).exists()
+    restored = LogEntry.objects.get_for_object(decision).first()
+    assert restored.changes_dict["withdrawn_at"][0] not in (None, "None")  # what it was
     history = signed_in.get(reverse("project_history", args=[project.pk])).content.decode()
     assert coordinator.get_full_name() in history
 
@@ -254,3 +263,47 @@ def test_two_sessions_cannot_save_the_same_new_record_twice(coordinator, project
     assert first.post(url, form).status_code == 302
     assert second.post(url, form).status_code == 200
     assert Decision.objects.filter(project=project).count() == 1
+
+
+def test_an_admin_edit_keeps_what_a_status_update_derived_meanwhile(
+    admin_client, project, monkeypatch
+):
+    from projects.admin import ProjectAdmin
+
+    factories.PhaseFactory(project=project)
+    page = admin_client.get(reverse("admin:projects_project_change", args=[project.pk]))
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None and key != "participants"
+    }
+    data.update(summary="Rettet af administrator.", lead_organisation=project.lead_organisation_id)
+    data["opened_at_version"] = project.version
+    data.update({"phases-TOTAL_FORMS": 0, "phases-INITIAL_FORMS": 0})
+
+    loaded = ProjectAdmin.get_object
+
+    def a_red_update_lands_after_loading(self, request, object_id, from_field=None):
+        obj = loaded(self, request, object_id, from_field)
+        if request.method == "POST":  # while the admin's request holds its copy of the row
+            factories.StatusUpdateFactory(
+                project=obj, reported_on=date(2024, 1, 1), overall_status="red"
+            )
+        return obj
+
+    monkeypatch.setattr(ProjectAdmin, "get_object", a_red_update_lands_after_loading)
+    response = admin_client.post(reverse("admin:projects_project_change", args=[project.pk]), data)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.summary == "Rettet af administrator." and project.current_status == "red"
+
+
+def test_only_staff_who_may_change_entries_are_offered_restore(client, project):
+    from django.contrib.auth.models import Permission
+
+    staff = factories.UserFactory(username="kun-laeser", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_statusupdate"))
+    factories.StatusUpdateFactory(project=project, withdrawn_at=timezone.now())
+    client.force_login(staff)
+    page = client.get(reverse("admin:projects_statusupdate_changelist"))
+    assert page.status_code == 200 and "restore_entries" not in page.content.decode()

@@ -194,8 +194,10 @@ class DecisionKind(models.TextChoices):
 
 
 class LessonVisibility(models.TextChoices):
-    PROJECT = "project", _("This project only")
-    PORTFOLIO = "portfolio", _("Shared with the portfolio")
+    # The labels say who reads the lesson: a project's records are read by its lead and
+    # participating organisations and by the agency.
+    PROJECT = "project", _("The project's organisations and the agency")
+    PORTFOLIO = "portfolio", _("Everyone signed in (shared with the portfolio)")
 
 
 class ReviewNoteKind(models.TextChoices):

@@ -6,18 +6,19 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext
 
-from projects.models import Project
+from projects.models import Project, ReviewNote
 
 
-def project_history(project: Project):
-    """The audit trail of a project and every record under it, newest first."""
+def project_history(project: Project, *, with_review_notes: bool):
+    """The audit trail of a project and every record under it, newest first; review notes
+    only for those who may read them."""
     from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
 
-    return (
-        LogEntry.objects.filter(additional_data__project_id=project.pk)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")
-    )
+    entries = LogEntry.objects.filter(additional_data__project_id=project.pk)
+    if not with_review_notes:
+        entries = entries.exclude(content_type=ContentType.objects.get_for_model(ReviewNote))
+    return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ def withdrawn_entries(project: Project) -> list[models.Model]:
 
     entries = []
     for kind in RECORD_KINDS.values():
-        for record in kind.model.all_objects.withdrawn().filter(project=project):
+        withdrawn = kind.model.all_objects.withdrawn().filter(project=project)
+        for record in withdrawn.select_related("withdrawn_by"):
             record.project = project
             record.record_kind = kind
             entries.append(record)

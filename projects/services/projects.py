@@ -152,6 +152,10 @@ def _close_barriers(project: Project, outcomes: dict[int, tuple[str, str]], *, c
         action, text = outcomes[barrier.pk]
         text = text.strip()
         if action == BARRIER_RESOLVED:
+            if not text:
+                raise ValidationError(
+                    _("Describe how “%(title)s” was resolved.") % {"title": barrier.title}
+                )
             barrier.status, barrier.resolution, barrier.resolved_on = (
                 BarrierStatus.RESOLVED,
                 text,

@@ -10,7 +10,7 @@ from projects.selectors.history import project_history as history_of
 @project_permission("read", methods=("GET", "HEAD"))
 def project_history(request, access):
     """Who changed what in the project and its records, field by field, newest first."""
-    entries = history_of(access.project)
+    entries = history_of(access.project, with_review_notes=access.can_read_reviews)
     page = Paginator(entries, settings.PAGE_SIZE * 2).get_page(request.GET.get("page"))
     return render(
         request,

@@ -19,7 +19,7 @@ from projects.models import (
     Phase,
     StatusUpdate,
 )
-from projects.record_kinds import slug_of
+from projects.record_kinds import anchor_of
 from projects.selectors.timeline import related_lessons
 from projects.views.common import render_form, submit
 
@@ -30,8 +30,9 @@ def _saved(request, message: str, project_pk: int):
 
 
 def record_url(record) -> str:
-    """Where a saved record is shown: its entry on the project page."""
-    return f"{reverse('project_detail', args=[record.project_id])}#{slug_of(record)}-{record.pk}"
+    """Where a saved record is shown: its entry on the whole timeline of the project page."""
+    page = reverse("project_detail", args=[record.project_id])
+    return f"{page}?timeline=all#{anchor_of(record)}"
 
 
 @project_permission("change")

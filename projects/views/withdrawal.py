@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from projects import services
 from projects.access import project_permission
-from projects.record_kinds import RECORD_KINDS, record_model
+from projects.record_kinds import RECORD_KINDS, record_model, slug_of
 
 
 def _model_of_kind(kwargs):
@@ -25,7 +25,7 @@ def entry_withdraw(request, access, record):
             % {"entry": record},
         )
         return redirect("project_detail", pk=access.project.pk)
-    kind = next(kind for kind in RECORD_KINDS.values() if kind.model is type(record))
+    kind = RECORD_KINDS[slug_of(record)]
     return render(
         request,
         "projects/confirm_withdraw.html",
