@@ -9,6 +9,8 @@
 - The old password on the change-password form is checked like a login, so it is throttled.
 """
 
+import math
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -46,8 +48,8 @@ def account_delay(username: str) -> int:
     if excess < 0:
         return 0
     delay = min(2**excess, settings.ACCOUNT_MAX_DELAY_SECONDS)
-    waited = (timezone.now() - recent["last"]).total_seconds()
-    return max(0, int(delay - waited + 0.999))
+    waited = max(0.0, (timezone.now() - recent["last"]).total_seconds())
+    return max(0, math.ceil(delay - waited))
 
 
 def _too_soon(seconds: int) -> forms.ValidationError:
