@@ -38,19 +38,25 @@ def open_phase(project):
 # Admin and ORM writes keep the rules
 
 
-def test_an_admin_edit_refuses_a_coordinator_form_opened_before_it(
-    signed_in, admin_client, project
-):
-    opened = payloads.project_edit(project, legal_basis="Art. 6")
+def admin_project_form(admin_client, project, **changes) -> dict:
+    """The admin's change form of the project as opened now, with `changes` typed in."""
     page = admin_client.get(reverse("admin:projects_project_change", args=[project.pk]))
     data = {
         key: value
         for key, value in page.context["adminform"].form.initial.items()
         if value is not None and key != "participants"
     }
-    data.update(summary="Rettet af administrator.", lead_organisation=project.lead_organisation_id)
+    data.update(lead_organisation=project.lead_organisation_id, **changes)
     data["opened_at_version"] = project.version
-    data.update({f"phases-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
+    data.update({"phases-TOTAL_FORMS": 0, "phases-INITIAL_FORMS": 0})
+    return data
+
+
+def test_an_admin_edit_refuses_a_coordinator_form_opened_before_it(
+    signed_in, admin_client, project
+):
+    opened = payloads.project_edit(project, legal_basis="Art. 6")
+    data = admin_project_form(admin_client, project, summary="Rettet af administrator.")
     response = admin_client.post(reverse("admin:projects_project_change", args=[project.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     response = signed_in.post(reverse("project_edit", args=[project.pk]), opened)
@@ -271,15 +277,7 @@ def test_an_admin_edit_keeps_what_a_status_update_derived_meanwhile(
     from projects.admin import ProjectAdmin
 
     factories.PhaseFactory(project=project)
-    page = admin_client.get(reverse("admin:projects_project_change", args=[project.pk]))
-    data = {
-        key: value
-        for key, value in page.context["adminform"].form.initial.items()
-        if value is not None and key != "participants"
-    }
-    data.update(summary="Rettet af administrator.", lead_organisation=project.lead_organisation_id)
-    data["opened_at_version"] = project.version
-    data.update({"phases-TOTAL_FORMS": 0, "phases-INITIAL_FORMS": 0})
+    data = admin_project_form(admin_client, project, summary="Rettet af administrator.")
 
     loaded = ProjectAdmin.get_object
 
