@@ -131,10 +131,21 @@ class ProjectAccess:
     # Review notes are between the agency and the lead organisation; participants do not
     # read them.
     can_read_reviews: bool = False
+    # The organisations whose operation decision and benefits the user records: any on the
+    # project for its lead's coordinators and agency administrators, else the participating
+    # organisations the user coordinates (each its own, nothing of the lead's).
+    destination_organisation_ids: frozenset[int] = frozenset()
+
+    @property
+    def can_record_destination(self) -> bool:
+        return bool(self.destination_organisation_ids)
+
+    def may_record_for(self, organisation_id: int) -> bool:
+        return organisation_id in self.destination_organisation_ids
 
     def allows(self, action: str) -> bool:
         """Whether the user may take `action` ("read", "change", "add_lesson", "review",
-        "archive") on the project."""
+        "archive", "record_destination") on the project."""
         if action == "read":
             return True
         try:
@@ -150,6 +161,14 @@ def project_access(user, project: Project) -> ProjectAccess:
         organisation.pk in roles.partner_roles for organisation in project.participants.all()
     )
     can_change = roles.is_agency_admin or lead_role == Role.COORDINATOR
+    if can_change:
+        destination = frozenset(project.organisation_ids())
+    else:
+        destination = frozenset(
+            organisation.pk
+            for organisation in project.participants.all()
+            if roles.partner_roles.get(organisation.pk) == Role.COORDINATOR
+        )
     return ProjectAccess(
         project=project,
         can_change=can_change,
@@ -157,6 +176,7 @@ def project_access(user, project: Project) -> ProjectAccess:
         can_review=roles.is_agency,
         can_archive=roles.is_agency_admin,
         can_read_reviews=roles.is_agency or lead_role is not None,
+        destination_organisation_ids=destination,
     )
 
 

@@ -23,16 +23,47 @@ class ProjectsConfig(AppConfig):
         auditlog.register(models.Decision, exclude_fields=noise, m2m_fields={"barriers"})
         auditlog.register(models.LessonLearned, exclude_fields=noise)
         auditlog.register(models.ReviewNote, exclude_fields=noise)
+        auditlog.register(models.Participation, exclude_fields=noise)
+        auditlog.register(models.OperationDecision, exclude_fields=noise)
+        auditlog.register(
+            models.BenefitIndicator, exclude_fields=[*noise, "latest_value", "latest_on"]
+        )
+        auditlog.register(models.BenefitMeasurement, exclude_fields=noise)
+        auditlog.register(models.Spending, exclude_fields=noise)
+        auditlog.register(models.Supplier, exclude_fields=noise)
+        auditlog.register(models.ProjectSupplier, exclude_fields=noise)
 
-        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+        from django.db.models.signals import (
+            m2m_changed,
+            post_delete,
+            post_save,
+            pre_delete,
+            pre_save,
+        )
 
-        # The project's current phase, outcome and status follow its phases and status
-        # updates on every write path: services, the Django admin and plain ORM saves.
-        for model in (models.Phase, models.StatusUpdate):
+        # The project's current phase, outcome, status, benefit realisation and consultant
+        # share follow its phases, status updates, operation decisions, participants,
+        # indicators, measurements and spending on every write path: services, the Django
+        # admin and plain ORM saves.
+        derived_from = (
+            models.Phase,
+            models.StatusUpdate,
+            models.OperationDecision,
+            models.Participation,
+            models.BenefitIndicator,
+            models.BenefitMeasurement,
+            models.Spending,
+        )
+        for model in derived_from:
             pre_save.connect(_lock_project, sender=model, dispatch_uid=f"lock-{model}")
             pre_delete.connect(_lock_project, sender=model, dispatch_uid=f"lock-d-{model}")
             post_save.connect(_refresh_project, sender=model, dispatch_uid=f"derived-{model}")
             post_delete.connect(_refresh_project, sender=model, dispatch_uid=f"derived-d-{model}")
+        m2m_changed.connect(
+            _participants_changed,
+            sender=models.Project.participants.through,
+            dispatch_uid="derived-participants",
+        )
 
 
 def _lock_project(sender, instance, **kwargs):
@@ -41,8 +72,9 @@ def _lock_project(sender, instance, **kwargs):
     from django.db import transaction
 
     from projects.models import Project
+    from projects.models.projects import being_deleted
 
-    if kwargs.get("raw") or not instance.project_id:
+    if kwargs.get("raw") or not instance.project_id or being_deleted(instance.project_id):
         return
     if transaction.get_connection().in_atomic_block:
         list(
@@ -53,8 +85,28 @@ def _lock_project(sender, instance, **kwargs):
 
 
 def _refresh_project(sender, instance, **kwargs):
-    from projects.models import refresh_derived
+    from projects.models import BenefitMeasurement, refresh_derived
+    from projects.models.destination import refresh_indicator
+    from projects.models.projects import being_deleted
 
     if kwargs.get("raw"):  # loading fixtures: the project row carries its fields already
         return
+    if being_deleted(instance.project_id):  # its rows go with it: nothing to recompute
+        return
+    if sender is BenefitMeasurement:
+        refresh_indicator(instance.indicator_id)
     refresh_derived(instance.project_id)
+
+
+def _participants_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Participants added or removed through the many-to-many field (which writes its rows
+    without saving them one by one) can change whether the solution has spread."""
+    from projects.models import refresh_derived
+
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # changed from the organisation's side
+        for project_id in pk_set or ():
+            refresh_derived(project_id)
+    else:
+        refresh_derived(instance.pk)

@@ -58,17 +58,30 @@ class Outcome(models.TextChoices):
         return [cls.CLOSED, cls.STOPPED]
 
     @classmethod
-    def following(cls, last_phase, *, current: str) -> "Outcome":
-        """The outcome that the project's last phase and its gate decision imply; a closed
-        project keeps whether it was stopped or closed without operation."""
-        if last_phase is None:
-            return cls.ONGOING
-        if last_phase.gate_decision == GateDecision.STOP and last_phase.ended_on:
+    def following(
+        cls,
+        last_phase,
+        *,
+        current: str,
+        in_operation: bool = False,
+        spread: bool = False,
+        closing_outcome: str = "",
+    ) -> "Outcome":
+        """The outcome that the organisations' operation decisions and the project's last
+        phase imply. The solution is in operation when at least one organisation runs it,
+        whatever the phases say (a stopped pilot can still be taken into use later); it is
+        scaled when it runs in an organisation that joined to adopt it, or when the project is
+        in its scaling phase. Otherwise a stop at a gate ends the project the way the stop said
+        (`closing_outcome`: stopped or closed without operation; else as it is, else stopped)."""
+        if in_operation:
+            scaling = last_phase is not None and last_phase.kind == PhaseKind.SCALING
+            return cls.SCALED if spread or scaling else cls.IN_OPERATION
+        stopped = last_phase is not None and last_phase.gate_decision == GateDecision.STOP
+        if stopped and last_phase.ended_on:
+            if closing_outcome in cls.closed_values():
+                return cls(closing_outcome)
             return cls(current) if current in cls.closed_values() else cls.STOPPED
-        return {
-            PhaseKind.OPERATION: cls.IN_OPERATION,
-            PhaseKind.SCALING: cls.SCALED,
-        }.get(last_phase.kind, cls.ONGOING)
+        return cls.ONGOING
 
 
 class YesNoUnknown(models.TextChoices):
@@ -203,3 +216,71 @@ class LessonVisibility(models.TextChoices):
 class ReviewNoteKind(models.TextChoices):
     NOTE = "note", _("Review note")
     FOLLOW_UP = "follow_up", _("Follow-up request")
+
+
+class ParticipationKind(models.TextChoices):
+    PARTNER = "partner", _("Partner in the pilot")
+    ADOPTER = "adopter", _("Joined to adopt the solution")
+
+
+class OperationDecisionKind(models.TextChoices):
+    IN_OPERATION = "in_operation", _("Put into operation")
+    NOT_TO = "not_to", _("Decided not to")
+    POSTPONED = "postponed", _("Postponed")
+    UNDECIDED = "undecided", _("Not yet decided")
+
+    @classmethod
+    def needing_reason(cls) -> list[str]:
+        """Decisions that must say why the solution is not (yet) in operation."""
+        return [cls.NOT_TO, cls.POSTPONED]
+
+
+class StopReason(models.TextChoices):
+    """Why an organisation did not put a solution into operation, or a project closed."""
+
+    NO_LEGAL_BASIS = "no_legal_basis", _("No legal basis for operation")
+    DATA_PROTECTION = "data_protection", _("GDPR / data protection")
+    DATA = "data", _("Data quality or access")
+    REGULATION = "regulation", _("Medical-device or AI Act requirements")
+    BUSINESS_CASE = "business_case", _("Business case / value too small")
+    SUPPLIER = "supplier", _("Supplier or licence")
+    CAPACITY = "capacity", _("Organisational capacity or competence")
+    INTEGRATION = "integration", _("Technical integration")
+    OTHER = "other", _("Other")
+
+
+class BenefitKind(models.TextChoices):
+    HOURS = "hours", _("Hours freed")
+    DKK = "dkk", _("Kroner saved")
+    QUALITY = "quality", _("Quality")
+    CITIZEN = "citizen", _("Citizen experience")
+
+    @classmethod
+    def summable(cls) -> list[str]:
+        """Kinds measured in one unit across projects, so their figures can be added up."""
+        return [cls.HOURS, cls.DKK]
+
+    @property
+    def default_unit(self) -> str:
+        return {
+            BenefitKind.HOURS: _("hours per year"),
+            BenefitKind.DKK: _("DKK per year"),
+            BenefitKind.QUALITY: _("score"),
+            BenefitKind.CITIZEN: _("score"),
+        }[self]
+
+
+class MeasurementFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Every six months")
+    YEARLY = "yearly", _("Yearly")
+
+
+class SupplierRole(models.TextChoices):
+    DEVELOPMENT = "development", _("Development")
+    CONSULTING = "consulting", _("Consultancy")
+    LEGAL = "legal", _("Legal advice")
+    LICENCE = "licence", _("Licence or platform")
+    OPERATION = "operation", _("Operation and maintenance")
+    OTHER = "other", _("Other")

@@ -1,4 +1,7 @@
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -7,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from projects.numbers import AmountField, HoursField
+from projects.numbers import AmountField
 
 from .base import TimeStampedModel, VersionedModel
 from .choices import (
@@ -18,7 +21,9 @@ from .choices import (
     DPIAStatus,
     GateDecision,
     Outcome,
+    ParticipationKind,
     PhaseKind,
+    StopReason,
     TrafficLight,
     YesNoUnknown,
 )
@@ -31,14 +36,36 @@ from .text import (
 )
 
 
-def _not_negative(field: str, model: str) -> models.CheckConstraint:
+def not_negative(field: str, model: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
         name=f"{model}_{field}_not_negative",
     )
 
 
+# Projects being deleted in this thread: the rows that go with them need not recompute them.
+_deleting = threading.local()
+
+
+@contextmanager
+def _deleting_projects(ids):
+    before = getattr(_deleting, "ids", frozenset())
+    _deleting.ids = before | frozenset(ids)
+    try:
+        yield
+    finally:
+        _deleting.ids = before
+
+
+def being_deleted(project_id) -> bool:
+    return project_id in getattr(_deleting, "ids", ())
+
+
 class ProjectQuerySet(models.QuerySet):
+    def delete(self):
+        with _deleting_projects(self.values_list("pk", flat=True)):
+            return super().delete()
+
     def active(self):
         """Not archived: what lists, the dashboard and exports show."""
         return self.filter(archived=False)
@@ -113,6 +140,7 @@ class Project(VersionedModel, TimeStampedModel):
     participants = models.ManyToManyField(
         Organisation,
         blank=True,
+        through="Participation",
         related_name="participating_projects",
         verbose_name=_("participating organisations"),
     )
@@ -151,6 +179,20 @@ class Project(VersionedModel, TimeStampedModel):
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.ONGOING
     )
     outcome_note = LimitedTextField(_("outcome note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    # How the last stop at a gate ended the project (stopped or closed without operation),
+    # kept so that the outcome returns to it when no organisation runs the solution.
+    closing_outcome = models.CharField(
+        _("how the project closed"),
+        max_length=20,
+        choices=[(value, Outcome(value).label) for value in Outcome.closed_values()],
+        blank=True,
+    )
+    closing_reason = models.CharField(
+        _("reason for closing without operation"),
+        max_length=20,
+        choices=StopReason.choices,
+        blank=True,
+    )
     archived = models.BooleanField(_("archived"), default=False)
 
     # Legal and risk profile.
@@ -179,16 +221,28 @@ class Project(VersionedModel, TimeStampedModel):
         choices=YesNoUnknown.choices,
         default=YesNoUnknown.UNKNOWN,
     )
-    suppliers = LimitedTextField(
-        _("suppliers and consultants"), max_length=NOTE_MAX_LENGTH, blank=True
-    )
-
-    # Benefits.
-    expected_hours_per_year = HoursField(_("expected hours saved per year"), null=True, blank=True)
-    realised_hours_per_year = HoursField(_("realised hours saved per year"), null=True, blank=True)
-    expected_dkk_per_year = AmountField(_("expected DKK saved per year"), null=True, blank=True)
-    realised_dkk_per_year = AmountField(_("realised DKK saved per year"), null=True, blank=True)
+    # Benefits are measured by indicators (BenefitIndicator); this says what they leave out.
     benefits_note = LimitedTextField(_("benefits note"), max_length=NOTE_MAX_LENGTH, blank=True)
+
+    # Kept right from the indicators and the spending on every write of those (see
+    # refresh_derived), so that the portfolio filters and sorts on them at any size.
+    realisation_percent = models.DecimalField(
+        _("benefits realised (%)"),
+        max_digits=9,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The average realisation of the project's measured indicators."),
+    )
+    consultant_share = models.DecimalField(
+        _("external consultants' share (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -197,12 +251,8 @@ class Project(VersionedModel, TimeStampedModel):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [
-            _not_negative("grant_dkk", "project"),
-            _not_negative("total_budget_dkk", "project"),
-            _not_negative("expected_hours_per_year", "project"),
-            _not_negative("realised_hours_per_year", "project"),
-            _not_negative("expected_dkk_per_year", "project"),
-            _not_negative("realised_dkk_per_year", "project"),
+            not_negative("grant_dkk", "project"),
+            not_negative("total_budget_dkk", "project"),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(planned_end_date__isnull=True)
@@ -212,6 +262,18 @@ class Project(VersionedModel, TimeStampedModel):
             models.CheckConstraint(condition=Q(area__in=Area.values), name="project_area_valid"),
             models.CheckConstraint(
                 condition=Q(outcome__in=Outcome.values), name="project_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome__in=Outcome.closed_values()) | ~Q(closing_reason=""),
+                name="project_closed_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(closing_reason="") | Q(closing_reason__in=StopReason.values),
+                name="project_closing_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(closing_outcome="") | Q(closing_outcome__in=Outcome.closed_values()),
+                name="project_closing_outcome_valid",
             ),
         ]
         indexes = [
@@ -229,6 +291,10 @@ class Project(VersionedModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def delete(self, *args, **kwargs):
+        with _deleting_projects([self.pk]):
+            return super().delete(*args, **kwargs)
+
     def get_additional_data(self) -> dict:
         return {"project_id": self.pk}
 
@@ -242,11 +308,79 @@ class Project(VersionedModel, TimeStampedModel):
     def is_closed(self) -> bool:
         return self.outcome in Outcome.closed_values()
 
+    def organisation_ids(self) -> list[int]:
+        """The lead and the participating organisations (read from a prefetch when there is
+        one)."""
+        return [self.lead_organisation_id, *(o.pk for o in self.participants.all())]
+
+    def has_organisation(self, organisation_id: int) -> bool:
+        return organisation_id in self.organisation_ids()
+
+
+class Participation(TimeStampedModel):
+    """An organisation taking part in a project besides its lead: a partner in the pilot, or
+    an organisation that joined later to adopt the solution (which makes it spread)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, verbose_name=_("project"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
+    )
+    kind = models.CharField(
+        _("taking part as"),
+        max_length=20,
+        choices=ParticipationKind.choices,
+        default=ParticipationKind.PARTNER,
+    )
+
+    class Meta:
+        db_table = "projects_project_participants"
+        unique_together = [("project", "organisation")]
+        ordering = ["project", "organisation__name"]
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ParticipationKind.values), name="participation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.get_kind_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}
+
+    def clean(self):
+        if self.project_id and self.organisation_id == self.project.lead_organisation_id:
+            raise ValidationError(
+                {"organisation": _("The lead organisation does not participate besides.")}
+            )
+
+
+# The widest realisation the project's column holds (9 digits, one of them a decimal). A
+# mistyped target barely off its baseline can put a measurement millions of per cent away.
+REALISATION_PERCENT_LIMIT = Decimal("99999999.9")
+
+
+def _stored_percent(percent: Decimal) -> Decimal:
+    percent = percent.quantize(Decimal("0.1"))
+    return max(-REALISATION_PERCENT_LIMIT, min(REALISATION_PERCENT_LIMIT, percent))
+
 
 def refresh_derived(project_id: int) -> None:
     """Set a project's current phase, outcome, status, last update date and help flag from
-    its phases and status updates. Runs on every write of those (whichever path it takes),
-    under a lock of the project row, so concurrent writers cannot leave it behind."""
+    its phases, status updates and operation decisions, and its benefit realisation and
+    consultant share from its indicators and spending. Runs on every write of those (whichever
+    path it takes), under a lock of the project row, so concurrent writers cannot leave it
+    behind."""
+    from .choices import OperationDecisionKind
+    from .destination import (
+        BenefitIndicator,
+        OperationDecision,
+        Realisation,
+        Spending,
+        consultant_share,
+    )
     from .records import StatusUpdate
 
     with transaction.atomic():
@@ -255,7 +389,7 @@ def refresh_derived(project_id: int) -> None:
         project = (
             Project.objects.select_for_update(no_key=True)
             .filter(pk=project_id)
-            .only("outcome")
+            .only("outcome", "closing_outcome")
             .first()
         )
         if project is None:  # the project itself is being deleted
@@ -272,12 +406,45 @@ def refresh_derived(project_id: int) -> None:
             .values("overall_status", "reported_on", "help_needed")
             .first()
         )
+        running = set(
+            OperationDecision.objects.filter(
+                project_id=project_id, decision=OperationDecisionKind.IN_OPERATION
+            ).values_list("organisation_id", flat=True)
+        )
+        adopters = set(
+            Participation.objects.filter(
+                project_id=project_id, kind=ParticipationKind.ADOPTER
+            ).values_list("organisation_id", flat=True)
+        )
+        percents = [
+            realisation.percent
+            for realisation in (
+                Realisation.of(baseline=b, target=t, latest=v)
+                for b, t, v in BenefitIndicator.objects.filter(project_id=project_id).values_list(
+                    "baseline_value", "target_value", "latest_value"
+                )
+            )
+            if realisation.percent is not None
+        ]
+        spent = Spending.objects.filter(project_id=project_id).aggregate(
+            external=models.Sum("external_dkk"), internal=models.Sum("internal_dkk")
+        )
         Project.objects.filter(pk=project_id).update(
             current_phase=phase.kind if phase else "",
-            outcome=Outcome.following(phase, current=project.outcome),
+            outcome=Outcome.following(
+                phase,
+                current=project.outcome,
+                closing_outcome=project.closing_outcome,
+                in_operation=bool(running),
+                spread=bool(running & adopters),
+            ),
             current_status=latest["overall_status"] if latest else "",
             last_status_on=latest["reported_on"] if latest else None,
             help_requested=latest["help_needed"] if latest else False,
+            realisation_percent=_stored_percent(sum(percents) / len(percents))
+            if percents
+            else None,
+            consultant_share=consultant_share(spent["external"], spent["internal"]),
             updated_at=timezone.now(),
         )
 
@@ -360,5 +527,17 @@ class Phase(VersionedModel, TimeStampedModel):
             ) % {"date": date_format(self.started_on, "SHORT_DATE_FORMAT")}
         if self.gate_decision == GateDecision.GO_WITH_CONDITIONS and not self.conditions.strip():
             errors["conditions"] = _("State the conditions for going on.")
+        if self.gate_decision == GateDecision.STOP and self.ended_on and self.project_id:
+            # A stop closes the project, which must say why (read as stored: the service
+            # records the reason just before the phase).
+            reason = (
+                Project.objects.filter(pk=self.project_id)
+                .values_list("closing_reason", flat=True)
+                .first()
+            )
+            if not reason:
+                errors["gate_decision"] = _(
+                    "Record on the project why it closes without operation before stopping it."
+                )
         if errors:
             raise ValidationError(errors)

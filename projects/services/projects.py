@@ -13,11 +13,16 @@ from projects.models import (
     Decision,
     DecisionKind,
     GateDecision,
+    OperationDecision,
+    OperationDecisionKind,
     Organisation,
     Outcome,
+    Participation,
+    ParticipationKind,
     Phase,
     PhaseKind,
     Project,
+    StopReason,
 )
 from projects.services.base import ConcurrentEditError, check_version, lock_project, save
 
@@ -25,14 +30,36 @@ from projects.services.base import ConcurrentEditError, check_version, lock_proj
 BARRIER_RESOLVED, BARRIER_CLOSED, BARRIER_KEPT_OPEN = "resolved", "closed", "kept_open"
 
 
+def set_participants(
+    project: Project, partners: list[Organisation], adopters: list[Organisation] = ()
+) -> None:
+    """Make these the project's participating organisations: partners in the pilot and
+    organisations that joined to adopt the solution."""
+    project.participants.set(
+        [*partners, *adopters], through_defaults={"kind": ParticipationKind.PARTNER}
+    )
+    wanted = {
+        **{o.pk: ParticipationKind.PARTNER for o in partners},
+        **{o.pk: ParticipationKind.ADOPTER for o in adopters},
+    }
+    for participation in Participation.objects.filter(project=project):
+        if participation.kind != wanted[participation.organisation_id]:
+            participation.kind = wanted[participation.organisation_id]
+            participation.save(update_fields=["kind", "updated_at"])
+
+
 @transaction.atomic
 def create_project(
-    *, project: Project, participants: list[Organisation], first_phase_on: date | None = None
+    *,
+    project: Project,
+    participants: list[Organisation],
+    adopters: list[Organisation] = (),
+    first_phase_on: date | None = None,
 ) -> Project:
     """Save a new project and open its first phase (clarification)."""
     project.outcome = Outcome.ONGOING
     save(project)
-    project.participants.set(participants)
+    set_participants(project, participants, adopters)
     started_on = first_phase_on or project.start_date or timezone.localdate()
     save(Phase(project=project, kind=PhaseKind.CLARIFICATION, started_on=started_on))
     project.refresh_from_db()
@@ -44,6 +71,7 @@ def update_project(
     *,
     project: Project,
     participants: list[Organisation],
+    adopters: list[Organisation] = (),
     expected_version: int,
     fields: list[str],
 ) -> Project:
@@ -54,7 +82,7 @@ def update_project(
     for name in fields:
         setattr(current, name, getattr(project, name))
     save(current, update_fields=[*fields, "updated_at"])
-    current.participants.set(participants)
+    set_participants(current, participants, adopters)
     return current
 
 
@@ -101,11 +129,15 @@ def advance_phase(
     author,
     expected_phase: tuple[int, int] | None = None,
     closing_outcome: str = Outcome.STOPPED,
+    closing_reason: str = "",
+    closing_explanation: str = "",
     barrier_outcomes: dict[int, tuple[str, str]] | None = None,
 ) -> Phase:
     """Record the gate decision on the open phase. Go opens the next phase, stop ends the
-    project (saying what becomes of each open barrier), on hold keeps the phase open. Returns
-    the phase that is open afterwards (or the one that was ended, if none is)."""
+    project (saying why, and what becomes of each open barrier), on hold keeps the phase
+    open. Going into operation records the lead organisation's decision to run the solution,
+    so it is not typed twice. Returns the phase that is open afterwards (or the one that was
+    ended, if none is)."""
     current = lock_project(project.pk)
     phase = (
         Phase.objects.select_for_update(no_key=True)
@@ -129,15 +161,46 @@ def advance_phase(
         _close_barriers(current, barrier_outcomes or {}, closed_on=decided_on)
         if closing_outcome not in Outcome.closed_values():
             raise ValidationError({"closing_outcome": _("Choose how the project ends.")})
+        if closing_reason not in StopReason.values:
+            raise ValidationError({"closing_reason": _("Choose the main reason for stopping.")})
+        if not closing_explanation.strip():
+            raise ValidationError(
+                {"closing_explanation": _("Explain why the solution is not put into operation.")}
+            )
         # Kept when the phases are read again: the stop itself says "stopped".
-        Project.objects.filter(pk=current.pk).update(outcome=closing_outcome)
+        Project.objects.filter(pk=current.pk).update(
+            outcome=closing_outcome,
+            closing_outcome=closing_outcome,
+            closing_reason=closing_reason,
+            outcome_note=closing_explanation.strip(),
+        )
     save(phase)
     save(gate_decision_record(phase, author=author))
     next_kind = PhaseKind(phase.kind).next
     if gate.ends_phase and gate != GateDecision.STOP and next_kind is not None:
         phase = save(Phase(project=current, kind=next_kind, started_on=decided_on))
+        if next_kind == PhaseKind.OPERATION:
+            _lead_goes_live(current, decided_on=decided_on, decided_by=decided_by, author=author)
     project.refresh_from_db()
     return phase
+
+
+def _lead_goes_live(project: Project, *, decided_on: date, decided_by: str, author) -> None:
+    """The gate decision that takes a project into operation is the lead organisation's
+    decision to run it."""
+    decision = (
+        OperationDecision.objects.select_for_update(no_key=True)
+        .filter(project=project, organisation_id=project.lead_organisation_id)
+        .first()
+    ) or OperationDecision(project=project, organisation_id=project.lead_organisation_id)
+    if decision.decision == OperationDecisionKind.IN_OPERATION:
+        return
+    decision.decision = OperationDecisionKind.IN_OPERATION
+    decision.decided_on = decided_on
+    decision.decided_by = decided_by
+    decision.reason = ""
+    decision.author = author
+    save(decision)
 
 
 def _close_barriers(project: Project, outcomes: dict[int, tuple[str, str]], *, closed_on):
