@@ -4,30 +4,42 @@ the rules a record keeps are its model's (`clean()` and constraints), not repeat
 import uuid
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.access import UserRoles
 from projects.models import (
     Barrier,
+    BenefitIndicator,
+    BenefitMeasurement,
     Decision,
     DecisionKind,
     GateDecision,
     LessonLearned,
+    OperationDecision,
+    OperationDecisionKind,
     Organisation,
     Outcome,
+    Participation,
+    ParticipationKind,
     Phase,
     Project,
+    ProjectSupplier,
     ReviewNote,
     ReviewNoteKind,
+    Spending,
     StatusUpdate,
+    StopReason,
     TrafficLight,
 )
+from projects.models.destination import cvr_validator
 from projects.models.text import (
     EXPLANATION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     LimitedTextFormField,
 )
+from projects.numbers import DanishDecimalField
 from projects.services.projects import BARRIER_CLOSED, BARRIER_KEPT_OPEN, BARRIER_RESOLVED
 
 
@@ -101,7 +113,16 @@ class VersionedModelForm(OneTimeFormMixin, forms.ModelForm):
 
 
 class ProjectForm(VersionedModelForm):
-    """The project profile, including the legal and risk profile and benefits."""
+    """The project profile, including the legal and risk profile. Participants are partners
+    in the pilot, or organisations that joined later to adopt the solution."""
+
+    adopters = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Organisations that joined to adopt the solution"),
+        help_text=_("The solution is spread when one of them puts it into operation."),
+    )
 
     class Meta:
         model = Project
@@ -120,27 +141,19 @@ class ProjectForm(VersionedModelForm):
             "contact_email",
             "start_date",
             "planned_end_date",
-            "outcome_note",
             "personal_data",
             "legal_basis",
             "dpia_status",
             "ai_act_risk_class",
             "ai_act_role",
             "medical_device",
-            "suppliers",
-            "expected_hours_per_year",
-            "realised_hours_per_year",
-            "expected_dkk_per_year",
-            "realised_dkk_per_year",
             "benefits_note",
         ]
         widgets = {
             "start_date": DateInput(),
             "planned_end_date": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
-            "outcome_note": forms.Textarea(attrs={"rows": 2}),
             "legal_basis": forms.Textarea(attrs={"rows": 2}),
-            "suppliers": forms.Textarea(attrs={"rows": 2}),
             "benefits_note": forms.Textarea(attrs={"rows": 2}),
             "participants": forms.CheckboxSelectMultiple(),
         }
@@ -161,13 +174,56 @@ class ProjectForm(VersionedModelForm):
                 pk__in=roles.coordinator_organisation_ids
             )
         self.fields["participants"].queryset = partners
+        self.fields["participants"].label = _("Partners in the pilot")
+        self.fields["adopters"].queryset = partners
+        if self.instance.pk:
+            kinds = dict(
+                Participation.objects.filter(project=self.instance).values_list(
+                    "organisation_id", "kind"
+                )
+            )
+            self.initial["participants"] = [
+                pk for pk, kind in kinds.items() if kind == ParticipationKind.PARTNER
+            ]
+            self.initial["adopters"] = [
+                pk for pk, kind in kinds.items() if kind == ParticipationKind.ADOPTER
+            ]
         # The amount fields refuse negatives themselves (projects.numbers.AmountField).
 
     def clean(self):
         cleaned = super().clean()
         lead = cleaned.get("lead_organisation")
-        if lead and lead in (cleaned.get("participants") or []):
+        partners = set(cleaned.get("participants") or [])
+        adopters = set(cleaned.get("adopters") or [])
+        if lead and lead in partners:
             self.add_error("participants", _("The lead organisation is not also a participant."))
+        if lead and lead in adopters:
+            self.add_error("adopters", _("The lead organisation is not also a participant."))
+        if partners & adopters:
+            self.add_error(
+                "adopters",
+                _("%(names)s cannot be both a partner and an adopter.")
+                % {"names": ", ".join(sorted(str(o) for o in partners & adopters))},
+            )
+        if self.instance.pk and lead:
+            staying = {lead.pk} | {o.pk for o in partners | adopters}
+            leaving = (
+                Organisation.objects.filter(
+                    Q(operation_decisions__project=self.instance)
+                    | Q(benefit_indicators__project=self.instance)
+                )
+                .exclude(pk__in=staying)
+                .distinct()
+            )
+            if leaving:
+                self.add_error(
+                    None,
+                    _(
+                        "%(names)s has recorded an operation decision or benefits on the "
+                        "project and stays on it."
+                    )
+                    % {"names": ", ".join(str(o) for o in leaving)},
+                )
         return cleaned
 
 
@@ -248,6 +304,19 @@ class GateDecisionForm(forms.Form):
         ),
     )
 
+    closing_reason = forms.ChoiceField(
+        label=_("When stopping: the main reason"),
+        choices=[("", "---------"), *StopReason.choices],
+        required=False,
+    )
+    closing_explanation = LimitedTextFormField(
+        label=_("When stopping: why the solution is not put into operation"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the agency and, through the portfolio, to other projects."),
+    )
+
     def __init__(self, *args, phase: Phase | None, open_barriers: list[Barrier], **kwargs):
         super().__init__(*args, **kwargs)
         self.phase = phase
@@ -293,6 +362,18 @@ class GateDecisionForm(forms.Form):
 
     def clean_decided_on(self):
         return _not_in_future(self.cleaned_data.get("decided_on"), _("The decision date"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == GateDecision.STOP:
+            if not cleaned.get("closing_reason"):
+                self.add_error("closing_reason", _("Choose the main reason for stopping."))
+            if not (cleaned.get("closing_explanation") or "").strip():
+                self.add_error(
+                    "closing_explanation",
+                    _("Explain why the solution is not put into operation."),
+                )
+        return cleaned
 
 
 class BarrierForm(VersionedModelForm):
@@ -417,3 +498,171 @@ class ReviewAnswerForm(forms.Form):
         max_length=EXPLANATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+# Where the project ends up: operation decisions, benefits, spending and suppliers.
+
+
+class OperationDecisionForm(forms.ModelForm):
+    """One organisation's decision on running the solution, recorded or changed. The form
+    carries the version of the decision it shows (0 when there is none yet), so a decision
+    someone else saved meanwhile is not overwritten."""
+
+    version = VersionField()
+
+    class Meta:
+        model = OperationDecision
+        fields = [
+            "decision",
+            "decided_on",
+            "decided_by",
+            "reason_category",
+            "reason",
+            "expected_hours_per_year",
+            "expected_dkk_per_year",
+        ]
+        widgets = {
+            "decision": forms.RadioSelect(),
+            "decided_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "reason_category": _("Reason (required when decided not to or postponed)"),
+            "reason": _("Explanation (required when decided not to or postponed)"),
+        }
+        help_texts = {
+            "decision": _("Each organisation decides for itself whether to run the solution."),
+            "decided_on": _("Required unless the decision is still to be made."),
+            "reason_category": _("The main reason the solution is not (yet) in operation."),
+            "reason": _(
+                "What stands in the way, and what it would take. Other organisations learn from it."
+            ),
+            "expected_hours_per_year": _("The organisation's own estimate of the value."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A decision is always one of the kinds: no empty choice among the radio buttons.
+        self.fields["decision"].choices = OperationDecisionKind.choices
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+
+    @property
+    def expected_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
+
+    @property
+    def edited_fields(self) -> list[str]:
+        return list(self._meta.fields)
+
+
+class BenefitIndicatorForm(VersionedModelForm):
+    """A benefit an organisation measures, for the organisations the user records for."""
+
+    class Meta:
+        model = BenefitIndicator
+        fields = [
+            "organisation",
+            "kind",
+            "title",
+            "unit",
+            "baseline_value",
+            "baseline_on",
+            "baseline_method",
+            "target_value",
+            "target_on",
+            "owner",
+            "frequency",
+        ]
+        field_classes = {"baseline_value": DanishDecimalField, "target_value": DanishDecimalField}
+        widgets = {
+            "baseline_on": DateInput(),
+            "target_on": DateInput(),
+            "baseline_method": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "baseline_value": _(
+                "The value measured before the solution was used (nulpunktsmåling), for "
+                "example 1.234,5."
+            ),
+            "target_value": _("The value the organisation aims for, for example 600."),
+        }
+
+    def __init__(self, *args, organisation_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
+        self.fields["organisation"].queryset = choices
+        if not self.instance.pk and len(organisation_ids) == 1:
+            self.fields["organisation"].initial = next(iter(organisation_ids))
+
+
+class BenefitMeasurementForm(VersionedModelForm):
+    """A value of an indicator on a date."""
+
+    class Meta:
+        model = BenefitMeasurement
+        fields = ["measured_on", "value", "method", "evidence"]
+        field_classes = {"value": DanishDecimalField}
+        widgets = {
+            "measured_on": DateInput(),
+            "method": forms.Textarea(attrs={"rows": 2}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, indicator: BenefitIndicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].help_text = _("In %(unit)s, for example 1.234,5.") % {
+            "unit": indicator.unit_label
+        }
+
+
+class SpendingForm(VersionedModelForm):
+    """A year's spending on external consultants and suppliers and on the own staff."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Spending
+        fields = [
+            "year",
+            "external_hours",
+            "external_dkk",
+            "internal_hours",
+            "internal_dkk",
+            "competence_built",
+            "competence_roles",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "external_dkk": _("What consultants and suppliers were paid, for example 450.000."),
+            "internal_dkk": _("The cost of the organisations' own staff's hours."),
+        }
+
+
+class ProjectSupplierForm(VersionedModelForm):
+    """A supplier that worked on the project: an existing supplier is found by its name or
+    CVR number, a new one is created."""
+
+    name = forms.CharField(
+        label=_("Supplier"),
+        max_length=200,
+        help_text=_("A supplier known already is found by its name or CVR number."),
+    )
+    cvr = forms.CharField(
+        label=_("CVR number"),
+        max_length=8,
+        required=False,
+        validators=[cvr_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = ProjectSupplier
+        fields = ["role", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("name", self.instance.supplier.name)
+            self.initial.setdefault("cvr", self.instance.supplier.cvr)
+        self.order_fields(["name", "cvr", "role", "note"])

@@ -3,6 +3,7 @@ from django.urls import path
 
 from projects.views import (
     account,
+    destination,
     health,
     history,
     lessons,
@@ -31,6 +32,11 @@ urlpatterns = [
     path("projects/export.csv", portfolio.export_csv, name="export_csv"),
     path("projects/export.xlsx", portfolio.export_xlsx, name="export_xlsx"),
     path("dashboard/", portfolio.dashboard, name="dashboard"),
+    path(
+        "portfolio/decisions/",
+        portfolio.operation_decision_list,
+        name="operation_decision_list",
+    ),
     path("lessons/", lessons.lesson_list, name="lesson_list"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
@@ -70,6 +76,39 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/decisions/new/", records.decision_create, name="decision_create"),
     path("projects/<int:pk>/lessons/new/", records.lesson_create, name="lesson_create"),
+    path(
+        "projects/<int:pk>/operation/<int:organisation_pk>/",
+        destination.operation_decision,
+        name="operation_decision",
+    ),
+    path("projects/<int:pk>/benefits/new/", destination.indicator_create, name="indicator_create"),
+    path(
+        "projects/<int:pk>/benefits/<int:record_pk>/edit/",
+        destination.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "projects/<int:pk>/benefits/<int:record_pk>/measurements/new/",
+        destination.measurement_create,
+        name="measurement_create",
+    ),
+    path(
+        "projects/<int:pk>/measurements/<int:record_pk>/edit/",
+        destination.measurement_edit,
+        name="measurement_edit",
+    ),
+    path("projects/<int:pk>/spending/new/", destination.spending_create, name="spending_create"),
+    path(
+        "projects/<int:pk>/spending/<int:record_pk>/edit/",
+        destination.spending_edit,
+        name="spending_edit",
+    ),
+    path("projects/<int:pk>/suppliers/new/", destination.supplier_create, name="supplier_create"),
+    path(
+        "projects/<int:pk>/suppliers/<int:record_pk>/edit/",
+        destination.supplier_edit,
+        name="supplier_edit",
+    ),
     path("projects/<int:pk>/reviews/new/", reviews.review_note_create, name="review_note_create"),
     path(
         "projects/<int:pk>/reviews/<int:record_pk>/answer/",

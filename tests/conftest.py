@@ -55,6 +55,12 @@ def participant(syddjurs):
 
 
 @pytest.fixture
+def participant_viewer(syddjurs):
+    """Viewer of an organisation that takes part in `project`."""
+    return factories.MembershipFactory(organisation=syddjurs, role=Role.VIEWER).user
+
+
+@pytest.fixture
 def outsider(aarhus):
     """Coordinator of an unrelated organisation."""
     return factories.MembershipFactory(organisation=aarhus, role=Role.COORDINATOR).user

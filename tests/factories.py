@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -7,19 +8,28 @@ from projects.models import (
     Area,
     Barrier,
     BarrierCategory,
+    BenefitIndicator,
+    BenefitKind,
+    BenefitMeasurement,
     Decision,
     FundingRound,
     LessonCategory,
     LessonLearned,
     Membership,
+    OperationDecision,
+    OperationDecisionKind,
     Organisation,
     OrganisationKind,
     Phase,
     PhaseKind,
     Project,
+    ProjectSupplier,
     ReviewNote,
     Role,
+    Spending,
     StatusUpdate,
+    Supplier,
+    SupplierRole,
     TrafficLight,
 )
 
@@ -147,3 +157,72 @@ class ReviewNoteFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     text = "Hvordan går det med konsekvensanalysen?"
+
+
+class OperationDecisionFactory(factory.django.DjangoModelFactory):
+    """The lead organisation's decision to run the solution, unless told otherwise."""
+
+    class Meta:
+        model = OperationDecision
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.LazyAttribute(lambda decision: decision.project.lead_organisation)
+    decision = OperationDecisionKind.IN_OPERATION
+    decided_on = date(2024, 1, 15)
+    decided_by = "Økonomiudvalget"
+
+
+class BenefitIndicatorFactory(factory.django.DjangoModelFactory):
+    """Hours spent on a task, to come down from 1.000 to 400 a year."""
+
+    class Meta:
+        model = BenefitIndicator
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.LazyAttribute(lambda indicator: indicator.project.lead_organisation)
+    kind = BenefitKind.HOURS
+    title = factory.Sequence(lambda n: f"Timer brugt på journalisering {n}")
+    baseline_value = Decimal(1000)
+    baseline_on = date(2022, 1, 1)
+    baseline_method = "Tidsregistrering i fire uger."
+    target_value = Decimal(400)
+    target_on = date(2025, 12, 31)
+    owner = "Afdelingsleder, Borgerservice"
+
+
+class BenefitMeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BenefitMeasurement
+
+    indicator = factory.SubFactory(BenefitIndicatorFactory)
+    measured_on = date(2023, 6, 1)
+    value = Decimal(700)
+    method = "Tidsregistrering i fire uger."
+
+
+class SpendingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Spending
+
+    project = factory.SubFactory(ProjectFactory)
+    year = 2023
+    external_hours = 800
+    external_dkk = 900_000
+    internal_hours = 1_200
+    internal_dkk = 600_000
+
+
+class SupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supplier
+
+    name = factory.Sequence(lambda n: f"Leverandør {n} ApS")
+
+
+class ProjectSupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectSupplier
+
+    project = factory.SubFactory(ProjectFactory)
+    supplier = factory.SubFactory(SupplierFactory)
+    role = SupplierRole.DEVELOPMENT

@@ -7,7 +7,8 @@ import uuid
 
 from django.utils import timezone
 
-from projects.models import BarrierCategory, GateDecision, LessonCategory, Phase
+from projects.models import BarrierCategory, GateDecision, LessonCategory, Phase, StopReason
+from projects.numbers import format_danish_decimal
 
 
 def _today() -> str:
@@ -34,9 +35,14 @@ def status_update(**overrides) -> dict:
 
 
 def gate_decision(decision=GateDecision.GO, *, project=None, **overrides) -> dict:
-    """A gate decision on the project's open phase, at the version it has now."""
+    """A gate decision on the project's open phase, at the version it has now. A stop says
+    why the solution is not put into operation."""
     phases = Phase.objects.filter(ended_on__isnull=True)
     phase = (phases.filter(project=project) if project is not None else phases).first()
+    stopping = {
+        "closing_reason": StopReason.BUSINESS_CASE,
+        "closing_explanation": "Gevinsten står ikke mål med driftsudgiften.",
+    }
     return {
         "phase_id": phase.pk if phase else "",
         "phase_version": phase.version if phase else "",
@@ -45,6 +51,7 @@ def gate_decision(decision=GateDecision.GO, *, project=None, **overrides) -> dic
         "decided_by": "Styregruppen",
         "rationale": "Data og hjemmel er afklaret.",
         "closing_outcome": "stopped",
+        **(stopping if decision == GateDecision.STOP else {}),
         **overrides,
     }
 
@@ -159,3 +166,137 @@ def _profile(lead, participants, current=None) -> dict:
         "start_date": "2022-01-01",
         "planned_end_date": "2026-06-30",
     }
+
+
+# Where the project ends up
+
+
+def operation_decision(current=None, **overrides) -> dict:
+    """An organisation's operation decision form as opened now: on its current decision
+    (`current`), or on none (version 0)."""
+    return {
+        "decision": "in_operation",
+        "decided_on": _today(),
+        "decided_by": "Ældre- og sundhedsudvalget",
+        "reason_category": "",
+        "reason": "",
+        "expected_hours_per_year": "1.200",
+        "expected_dkk_per_year": "450.000",
+        "version": current.version if current is not None else 0,
+        **overrides,
+    }
+
+
+def benefit_indicator(organisation, **overrides) -> dict:
+    return {
+        "submission_token": token(),
+        "organisation": organisation.pk,
+        "kind": "hours",
+        "title": "Timer brugt på journalisering",
+        "unit": "",
+        "baseline_value": "1.234,5",
+        "baseline_on": "2022-01-01",
+        "baseline_method": "Tidsregistrering i fire uger.",
+        "target_value": "600",
+        "target_on": "2026-12-31",
+        "owner": "Afdelingsleder, Borgerservice",
+        "frequency": "half_yearly",
+        **overrides,
+    }
+
+
+def benefit_indicator_edit(indicator, **overrides) -> dict:
+    """The edit form of an existing indicator, as opened now."""
+    data = {
+        "organisation": indicator.organisation_id,
+        "kind": indicator.kind,
+        "title": indicator.title,
+        "unit": indicator.unit,
+        "baseline_value": _decimal(indicator.baseline_value),
+        "baseline_on": indicator.baseline_on.isoformat() if indicator.baseline_on else "",
+        "baseline_method": indicator.baseline_method,
+        "target_value": _decimal(indicator.target_value),
+        "target_on": indicator.target_on.isoformat() if indicator.target_on else "",
+        "owner": indicator.owner,
+        "frequency": indicator.frequency,
+        "version": indicator.version,
+    }
+    return {**data, **overrides}
+
+
+def measurement(**overrides) -> dict:
+    return {
+        "submission_token": token(),
+        "measured_on": _today(),
+        "value": "812,5",
+        "method": "Tidsregistrering i fire uger.",
+        "evidence": "https://example.dk/rapport.pdf",
+        **overrides,
+    }
+
+
+def measurement_edit(record, **overrides) -> dict:
+    data = {
+        "measured_on": record.measured_on.isoformat(),
+        "value": _decimal(record.value),
+        "method": record.method,
+        "evidence": record.evidence,
+        "version": record.version,
+    }
+    return {**data, **overrides}
+
+
+def spending(**overrides) -> dict:
+    return {
+        "submission_token": token(),
+        "year": "2024",
+        "external_hours": "800",
+        "external_dkk": "900.000",
+        "internal_hours": "1.200",
+        "internal_dkk": "600.000",
+        "competence_built": "on",
+        "competence_roles": "Dataanalytiker",
+        **overrides,
+    }
+
+
+def spending_edit(record, **overrides) -> dict:
+    data = {
+        "year": record.year,
+        "external_hours": record.external_hours,
+        "external_dkk": record.external_dkk,
+        "internal_hours": record.internal_hours,
+        "internal_dkk": record.internal_dkk,
+        "competence_roles": record.competence_roles,
+        "note": record.note,
+        "version": record.version,
+        **({"competence_built": "on"} if record.competence_built else {}),
+    }
+    return {**data, **overrides}
+
+
+def project_supplier(**overrides) -> dict:
+    return {
+        "submission_token": token(),
+        "name": "Netcompany A/S",
+        "cvr": "14814833",
+        "role": "development",
+        "note": "Udviklede modellen.",
+        **overrides,
+    }
+
+
+def project_supplier_edit(link, **overrides) -> dict:
+    data = {
+        "name": link.supplier.name,
+        "cvr": link.supplier.cvr,
+        "role": link.role,
+        "note": link.note,
+        "version": link.version,
+    }
+    return {**data, **overrides}
+
+
+def _decimal(value) -> str:
+    """A stored decimal as a Danish user would type it."""
+    return "" if value is None else format_danish_decimal(value)

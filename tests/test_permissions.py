@@ -28,6 +28,7 @@ PERSONAS = [
     "lead_coordinator",
     "lead_viewer",
     "participant_coordinator",
+    "participant_viewer",
     "outsider_coordinator",
     "no_membership",
 ]
@@ -53,8 +54,12 @@ REVIEW_GET = {**CHANGE_GET, "agency_reviewer": 200, "lead_coordinator": 403}
 REVIEW_POST = {p: 302 if c == 200 else c for p, c in REVIEW_GET.items()}
 AGENCY_ONLY = codes(403, anonymous=302, agency_admin=200, agency_reviewer=200)
 ADMIN_POST = {**CHANGE_POST, "lead_coordinator": 403}
-LESSON_GET = {**CHANGE_GET, "participant_coordinator": 200}
-LESSON_POST = {**CHANGE_POST, "participant_coordinator": 302}
+LESSON_GET = {**CHANGE_GET, "participant_coordinator": 200, "participant_viewer": 200}
+LESSON_POST = {**CHANGE_POST, "participant_coordinator": 302, "participant_viewer": 302}
+# A participating organisation's coordinator records that organisation's operation decision
+# and benefits; its viewers only read them.
+DESTINATION_GET = {**CHANGE_GET, "participant_coordinator": 200}
+DESTINATION_POST = {**CHANGE_POST, "participant_coordinator": 302}
 
 
 @dataclass
@@ -66,6 +71,15 @@ class World:
     withdrawn_decision: object
     archived_project: object
     other_project: object
+    lead_organisation: object
+    participant_organisation: object
+    # Benefits of the participating organisation (syddjurs) and of the lead (norddjurs).
+    indicator: object
+    measurement: object
+    lead_indicator: object
+    lead_measurement: object
+    spending: object
+    supplier_link: object
     users: dict = field(default_factory=dict)
 
 
@@ -80,6 +94,7 @@ def world(
     coordinator,
     viewer,
     participant,
+    participant_viewer,
     outsider,
 ):
     """The shared personas of tests/conftest.py around one project with a record of each kind."""
@@ -91,6 +106,8 @@ def world(
         project=project, withdrawn_at=timezone.now(), withdrawn_by=coordinator
     )
     note = factories.ReviewNoteFactory(project=project, kind="follow_up")
+    indicator = factories.BenefitIndicatorFactory(project=project, organisation=syddjurs)
+    lead_indicator = factories.BenefitIndicatorFactory(project=project, organisation=norddjurs)
     return World(
         project=project,
         barrier=barrier,
@@ -101,12 +118,21 @@ def world(
             lead_organisation=norddjurs, participants=[syddjurs], archived=True
         ),
         other_project=factories.ProjectFactory(title="Aarhus-projekt", lead_organisation=aarhus),
+        lead_organisation=norddjurs,
+        participant_organisation=syddjurs,
+        indicator=indicator,
+        measurement=factories.BenefitMeasurementFactory(indicator=indicator),
+        lead_indicator=lead_indicator,
+        lead_measurement=factories.BenefitMeasurementFactory(indicator=lead_indicator),
+        spending=factories.SpendingFactory(project=project, year=2023),
+        supplier_link=factories.ProjectSupplierFactory(project=project),
         users={
             "agency_admin": administrator,
             "agency_reviewer": reviewer,
             "lead_coordinator": coordinator,
             "lead_viewer": viewer,
             "participant_coordinator": participant,
+            "participant_viewer": participant_viewer,
             "outsider_coordinator": outsider,
             "no_membership": factories.UserFactory(username="no_membership"),
         },
@@ -125,6 +151,7 @@ PROJECT = lambda w: [w.project.pk]  # noqa: E731
 BARRIER = lambda w: [w.project.pk, w.barrier.pk]  # noqa: E731
 NOTE = lambda w: [w.project.pk, w.note.pk]  # noqa: E731
 ARCHIVED_PROJECT = lambda w: [w.archived_project.pk]  # noqa: E731
+INDICATOR = lambda w: [w.project.pk, w.indicator.pk]  # noqa: E731
 SIGNED_IN_READ = codes(200, anonymous=302)
 
 CASES: dict[str, Case] = {
@@ -139,6 +166,7 @@ CASES: dict[str, Case] = {
     "export_csv": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
     "export_xlsx": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
     "dashboard": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
+    "operation_decision_list": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
     "lesson_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
     "review_note_create": Case(
         get=REVIEW_GET, post=REVIEW_POST, args=PROJECT, data=lambda w: payloads.review_note()
@@ -163,7 +191,14 @@ CASES: dict[str, Case] = {
     "project_detail": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
     "project_create": Case(
         # Any coordinator may create a project, but only for their own organisation.
-        get=codes(200, anonymous=302, agency_reviewer=403, lead_viewer=403, no_membership=403),
+        get=codes(
+            200,
+            anonymous=302,
+            agency_reviewer=403,
+            lead_viewer=403,
+            participant_viewer=403,
+            no_membership=403,
+        ),
         post=codes(
             200,
             anonymous=302,
@@ -171,6 +206,7 @@ CASES: dict[str, Case] = {
             lead_coordinator=302,
             agency_reviewer=403,
             lead_viewer=403,
+            participant_viewer=403,
             no_membership=403,
         ),
         data=lambda w: payloads.project(w.project.lead_organisation),
@@ -214,6 +250,57 @@ CASES: dict[str, Case] = {
     ),
     "lesson_create": Case(
         get=LESSON_GET, post=LESSON_POST, args=PROJECT, data=lambda w: payloads.lesson()
+    ),
+    # The participating organisation's own operation decision and benefits (the lead's are
+    # in test_the_lead_organisations_destination_is_not_the_participants below).
+    "operation_decision": Case(
+        get=DESTINATION_GET,
+        post=DESTINATION_POST,
+        args=lambda w: [w.project.pk, w.participant_organisation.pk],
+        data=lambda w: payloads.operation_decision(),
+    ),
+    "indicator_create": Case(
+        get=DESTINATION_GET,
+        post=DESTINATION_POST,
+        args=PROJECT,
+        data=lambda w: payloads.benefit_indicator(w.participant_organisation),
+    ),
+    "indicator_edit": Case(
+        get=DESTINATION_GET,
+        post=DESTINATION_POST,
+        args=INDICATOR,
+        data=lambda w: payloads.benefit_indicator_edit(w.indicator, title="Omdøbt indikator"),
+    ),
+    "measurement_create": Case(
+        get=DESTINATION_GET,
+        post=DESTINATION_POST,
+        args=INDICATOR,
+        data=lambda w: payloads.measurement(),
+    ),
+    "measurement_edit": Case(
+        get=DESTINATION_GET,
+        post=DESTINATION_POST,
+        args=lambda w: [w.project.pk, w.measurement.pk],
+        data=lambda w: payloads.measurement_edit(w.measurement, value="799,5"),
+    ),
+    # Spending and suppliers are the lead's.
+    "spending_create": Case(
+        get=CHANGE_GET, post=CHANGE_POST, args=PROJECT, data=lambda w: payloads.spending()
+    ),
+    "spending_edit": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=lambda w: [w.project.pk, w.spending.pk],
+        data=lambda w: payloads.spending_edit(w.spending, external_dkk="1.000.000"),
+    ),
+    "supplier_create": Case(
+        get=CHANGE_GET, post=CHANGE_POST, args=PROJECT, data=lambda w: payloads.project_supplier()
+    ),
+    "supplier_edit": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=lambda w: [w.project.pk, w.supplier_link.pk],
+        data=lambda w: payloads.project_supplier_edit(w.supplier_link, note="Drift og support."),
     ),
 }
 
@@ -307,3 +394,92 @@ def test_who_reads_review_notes_and_project_lessons(client, world, persona):
     # The label says exactly who reads such a lesson.
     assert ("Projektets organisationer og styrelsen" in lessons) == (persona in readers)
     assert "Delt med porteføljen" in lessons
+
+
+# The lead organisation's operation decision and benefits: recorded by its coordinators and
+# the agency's administrators, never by a participating organisation.
+LEAD_DESTINATION = {
+    "operation_decision": (
+        lambda w: [w.project.pk, w.lead_organisation.pk],
+        lambda w: payloads.operation_decision(),
+    ),
+    "indicator_edit": (
+        lambda w: [w.project.pk, w.lead_indicator.pk],
+        lambda w: payloads.benefit_indicator_edit(w.lead_indicator, title="Omdøbt"),
+    ),
+    "measurement_create": (
+        lambda w: [w.project.pk, w.lead_indicator.pk],
+        lambda w: payloads.measurement(),
+    ),
+    "measurement_edit": (
+        lambda w: [w.project.pk, w.lead_measurement.pk],
+        lambda w: payloads.measurement_edit(w.lead_measurement, value="650"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", LEAD_DESTINATION)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_lead_organisations_destination_is_not_the_participants(client, world, name, persona):
+    args, data = LEAD_DESTINATION[name]
+    get, post = CHANGE_GET[persona], CHANGE_POST[persona]
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    url = reverse(name, args=args(world))
+    assert client.get(url).status_code == get
+    before = database_snapshot()
+    assert client.post(url, data(world)).status_code == post
+    changed = post == 302 and persona != "anonymous"
+    assert (database_snapshot() != before) == changed
+
+
+@pytest.mark.parametrize("persona", ["participant_coordinator", "lead_coordinator"])
+def test_an_indicator_is_recorded_only_for_an_organisation_the_user_records_for(
+    client, world, persona
+):
+    """The participant's form does not offer the lead organisation; the lead's offers both."""
+    client.force_login(world.users[persona])
+    url = reverse("indicator_create", args=[world.project.pk])
+    offered = set(client.get(url).context["form"].fields["organisation"].queryset)
+    lead, participant = world.lead_organisation, world.participant_organisation
+    before = database_snapshot()
+    response = client.post(url, payloads.benefit_indicator(lead))
+    if persona == "participant_coordinator":
+        assert offered == {participant}
+        assert response.status_code == 200
+        assert "organisation" in response.context["form"].errors
+        assert database_snapshot() == before
+    else:
+        assert offered == {lead, participant}
+        assert response.status_code == 302
+
+
+@pytest.mark.parametrize("persona", ["agency_admin", "lead_coordinator", "participant_coordinator"])
+def test_an_organisation_not_on_the_project_has_no_operation_decision_there(client, world, persona):
+    client.force_login(world.users[persona])
+    url = reverse(
+        "operation_decision", args=[world.project.pk, world.other_project.lead_organisation.pk]
+    )
+    assert client.get(url).status_code == 404
+    before = database_snapshot()
+    assert client.post(url, payloads.operation_decision()).status_code == 404
+    assert database_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "record"),
+    [
+        ("indicator_edit", "indicator"),
+        ("measurement_create", "indicator"),
+        ("measurement_edit", "measurement"),
+        ("spending_edit", "spending"),
+        ("supplier_edit", "supplier_link"),
+    ],
+)
+def test_a_destination_record_of_another_project_is_not_found_even_for_the_agency(
+    client, world, name, record
+):
+    """The record is looked up under the project in the URL, whatever its id."""
+    client.force_login(world.users["agency_admin"])
+    url = reverse(name, args=[world.other_project.pk, getattr(world, record).pk])
+    assert client.get(url).status_code == 404

@@ -1,12 +1,14 @@
 """The change history of a project and its records, made readable."""
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext
 
 from projects.models import Project, ReviewNote
+from projects.templatetags.sigprojects import decimal as format_decimal
 
 
 def project_history(project: Project, *, with_review_notes: bool):
@@ -54,6 +56,12 @@ def history_rows(entries) -> list[HistoryRow]:
             return names.get((field.related_model, str(value)), f"#{value}")
         if field is not None and field.choices:
             return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.DecimalField):
+            try:
+                # "812.50" is shown as the forms and pages show it: "812,5".
+                return format_decimal(Decimal(value))
+            except InvalidOperation:
+                return str(value)
         if value in ("True", "False"):
             return gettext("Yes") if value == "True" else gettext("No")
         return str(value)

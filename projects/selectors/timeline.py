@@ -8,6 +8,7 @@ from django.db import models
 from projects.access import ProjectAccess, lessons_visible_to
 from projects.models import Barrier, Phase, Project, ReviewNote, StatusUpdate
 from projects.record_kinds import SAME_DAY_ORDER, TIMELINE_KINDS, TimelineKind
+from projects.selectors.destination import project_destination
 
 TIMELINE_PAGE = 30
 
@@ -85,6 +86,7 @@ def project_page(access: ProjectAccess, *, whole_timeline: bool = False) -> dict
         "timeline_limit": timeline_limit,
         "review_notes": review_notes_for(project) if access.can_read_reviews else [],
         "withdrawn": withdrawn_entries(project) if access.can_change else [],
+        "destination": project_destination(access),
     }
 
 

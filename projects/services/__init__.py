@@ -4,6 +4,14 @@ changes only the fields it is about. The project's denormalised phase, outcome a
 kept by the models (see `refresh_derived`), whatever the write path."""
 
 from projects.services.base import ConcurrentEditError
+from projects.services.destination import (
+    find_or_create_supplier,
+    link_supplier,
+    record_indicator,
+    record_measurement,
+    record_operation_decision,
+    record_spending,
+)
 from projects.services.projects import (
     advance_phase,
     create_project,
@@ -30,11 +38,17 @@ __all__ = [
     "close_review_note",
     "create_project",
     "escalate_barrier",
+    "find_or_create_supplier",
     "gate_decision_record",
+    "link_supplier",
     "log_status_update",
     "record_barrier",
     "record_decision",
+    "record_indicator",
     "record_lesson",
+    "record_measurement",
+    "record_operation_decision",
+    "record_spending",
     "resolve_barrier",
     "restore_entry",
     "set_archived",

@@ -1,10 +1,14 @@
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from projects.numbers import trimmed
 
 register = template.Library()
 
@@ -70,3 +74,21 @@ def person(user) -> str:
     if user is None:
         return "–"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def decimal(value) -> str:
+    """A measured value grouped the way the active language writes numbers, without trailing
+    zeros: "1.234,5" in Danish. A minus is written as a minus sign."""
+    if value is None or value == "":
+        return "–"
+    text = number_format(trimmed(Decimal(value)), force_grouping=True)
+    return text.replace("-", "−")
+
+
+@register.filter
+def percent(value) -> str:
+    """A percentage such as "63 %" or "−12 %"; a dash when there is none."""
+    if value is None or value == "":
+        return "–"
+    return _("%(number)s %%") % {"number": decimal(value)}

@@ -41,6 +41,7 @@ def project_create(request):
         lambda: services.create_project(
             project=form.save(commit=False),
             participants=list(form.cleaned_data["participants"]),
+            adopters=list(form.cleaned_data["adopters"]),
         ),
         saved_url=lambda project: reverse("project_detail", args=[project.pk]),
     )
@@ -61,6 +62,7 @@ def project_edit(request, access):
         lambda: services.update_project(
             project=form.save(commit=False),
             participants=list(form.cleaned_data["participants"]),
+            adopters=list(form.cleaned_data["adopters"]),
             expected_version=form.expected_version,
             fields=form.edited_fields,
         ),

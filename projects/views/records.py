@@ -78,6 +78,8 @@ def phase_advance(request, access):
             author=request.user,
             expected_phase=form.expected_phase,
             closing_outcome=form.cleaned_data["closing_outcome"] or Outcome.STOPPED,
+            closing_reason=form.cleaned_data["closing_reason"],
+            closing_explanation=form.cleaned_data["closing_explanation"],
             barrier_outcomes=form.barrier_outcomes(),
         ),
     )
