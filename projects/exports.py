@@ -3,20 +3,27 @@ from the database in chunks and written out as they come."""
 
 import csv
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from projects.models import (
     AIActRiskClass,
     Area,
     DPIAStatus,
+    OperationDecision,
+    OperationDecisionKind,
     OrganisationKind,
     Outcome,
+    Participation,
     PhaseKind,
     Project,
+    StopReason,
     TrafficLight,
     YesNoUnknown,
 )
@@ -62,13 +69,19 @@ COLUMNS = [
     (lambda: _("DPIA status"), "dpia_status", _label(DPIAStatus)),
     (lambda: _("AI Act risk class"), "ai_act_risk_class", _label(AIActRiskClass)),
     (lambda: _("Medical device (MDR)"), "medical_device", _label(YesNoUnknown)),
-    (lambda: _("Expected hours saved per year"), "expected_hours_per_year", None),
-    (lambda: _("Realised hours saved per year"), "realised_hours_per_year", None),
-    (lambda: _("Expected DKK saved per year"), "expected_dkk_per_year", None),
-    (lambda: _("Realised DKK saved per year"), "realised_dkk_per_year", None),
+    (lambda: _("Operation decisions"), None, None),  # one cell for all organisations
+    (lambda: _("Reason for closing without operation"), "closing_reason", _label(StopReason)),
+    (lambda: _("Benefits realised (%)"), "realisation_percent", None),
+    (lambda: _("External consultants' share (%)"), "consultant_share", None),
     (lambda: _("Help requested"), "help_requested", None),
     (lambda: _("Escalated barrier"), "escalated_barrier", None),
 ]
+
+
+# Rows are read from the database in chunks of this many; the organisations and decisions of
+# a batch of rows are read together, never one project at a time.
+CHUNK_SIZE = 2000
+BATCH_SIZE = 500
 
 
 def amount_columns() -> set[int]:
@@ -85,20 +98,89 @@ def headers() -> list[str]:
     return [header() for header, _field, _format in COLUMNS]
 
 
+def percent_columns() -> set[int]:
+    """Positions of the columns holding percentages (with one decimal)."""
+    percents = {"realisation_percent", "consultant_share"}
+    return {position for position, (_h, field, _f) in enumerate(COLUMNS) if field in percents}
+
+
+def _decision_phrase(decision: str, decided_on, reason_category: str) -> str:
+    """An organisation's decision in a few words: "put into operation 01.03.2024", "decided
+    not to (GDPR / data protection)"."""
+    reason = {"reason": dict(StopReason.choices).get(reason_category, "")}
+    if decision == OperationDecisionKind.IN_OPERATION:
+        if decided_on is None:
+            return _("put into operation")
+        return _("put into operation %(date)s") % {
+            "date": date_format(decided_on, "SHORT_DATE_FORMAT")
+        }
+    if decision == OperationDecisionKind.NOT_TO:
+        return (
+            _("decided not to (%(reason)s)") % reason if reason["reason"] else _("decided not to")
+        )
+    if decision == OperationDecisionKind.POSTPONED:
+        return _("postponed (%(reason)s)") % reason if reason["reason"] else _("postponed")
+    return _("not yet decided")
+
+
+def _decision_summaries(batch: list[tuple]) -> dict[int, str]:
+    """Each project's organisations (the lead first, then the participants by name) with their
+    operation decisions, in one cell: two queries for the whole batch."""
+    project_ids = [values[0] for values in batch]
+    organisations = {pk: [(lead_id, lead_name)] for pk, lead_id, lead_name, *_rest in batch}
+    participants = (
+        Participation.objects.filter(project_id__in=project_ids)
+        .exclude(organisation_id=F("project__lead_organisation_id"))
+        .order_by("organisation__name", "organisation_id")
+        .values_list("project_id", "organisation_id", "organisation__name")
+    )
+    for project_id, organisation_id, name in participants:
+        organisations[project_id].append((organisation_id, name))
+    decisions = defaultdict(dict)
+    recorded = OperationDecision.objects.filter(project_id__in=project_ids).values_list(
+        "project_id", "organisation_id", "decision", "decided_on", "reason_category"
+    )
+    for project_id, organisation_id, decision, decided_on, reason in recorded:
+        decisions[project_id][organisation_id] = (decision, decided_on, reason)
+    undecided = (OperationDecisionKind.UNDECIDED, None, "")
+    return {
+        project_id: "; ".join(
+            f"{name}: {_decision_phrase(*decisions[project_id].get(organisation_id, undecided))}"
+            for organisation_id, name in members
+        )
+        for project_id, members in organisations.items()
+    }
+
+
+def _batches(projects: QuerySet, fields: list[str]) -> Iterator[list[tuple]]:
+    batch = []
+    values = projects.values_list("pk", "lead_organisation_id", "lead_organisation__name", *fields)
+    for row in values.iterator(chunk_size=CHUNK_SIZE):
+        batch.append(row)
+        if len(batch) == BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def rows(projects: QuerySet) -> Iterator[list]:
-    """One list of cell values per project, read in chunks of 2,000."""
-    fields = [field for _header, field, _format in COLUMNS]
-    formatters = [formatter for _header, _field, formatter in COLUMNS]
+    """One list of cell values per project, read in chunks."""
+    fields = [field for _header, field, _format in COLUMNS if field is not None]
     yes, no = _("Yes"), _("No")
-    for values in projects.values_list(*fields).iterator(chunk_size=2000):
-        row = []
-        for value, formatter in zip(values, formatters, strict=True):
-            if formatter is not None:
-                value = formatter(value)
-            elif isinstance(value, bool):
-                value = yes if value else no
-            row.append(neutralise(value))
-        yield row
+    for batch in _batches(projects, fields):
+        summaries = _decision_summaries(batch)
+        for project_id, _lead_id, _lead_name, *values in batch:
+            stored = iter(values)
+            row = []
+            for _header, field, formatter in COLUMNS:
+                value = summaries[project_id] if field is None else next(stored)
+                if formatter is not None:
+                    value = formatter(value)
+                elif isinstance(value, bool):
+                    value = yes if value else no
+                row.append(neutralise(value))
+            yield row
 
 
 class _Echo:
@@ -114,7 +196,15 @@ def csv_lines(projects: QuerySet) -> Iterator[str]:
     with translation.override(language):
         yield "\ufeff" + writer.writerow(headers())
         for row in rows(projects):
-            yield writer.writerow(["" if cell is None else cell for cell in row])
+            yield writer.writerow([_csv_cell(cell) for cell in row])
+
+
+def _csv_cell(cell):
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):  # 45,5 in Danish, as Excel reads it there
+        return number_format(cell)
+    return cell
 
 
 def xlsx_file(projects: QuerySet):
@@ -131,7 +221,9 @@ def xlsx_file(projects: QuerySet):
     date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})
     # Excel shows "#,##0" with the reader's own separator: 500.000 in a Danish Excel.
     amount_format = workbook.add_format({"num_format": "#,##0"})
+    percent_format = workbook.add_format({"num_format": "0.0"})
     amounts = amount_columns()
+    percents = percent_columns()
     sheet.write_row(0, 0, headers(), bold)
     sheet.freeze_panes(1, 0)
     for number, row in enumerate(rows(projects), start=1):
@@ -142,6 +234,8 @@ def xlsx_file(projects: QuerySet):
                 sheet.write_datetime(number, column, cell, date_format)
             elif isinstance(cell, str):
                 sheet.write_string(number, column, cell)
+            elif column in percents:
+                sheet.write_number(number, column, float(cell), percent_format)
             else:
                 sheet.write_number(
                     number, column, cell, amount_format if column in amounts else None

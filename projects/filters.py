@@ -4,7 +4,7 @@ narrowed to what the user may read; the whole filter lives in the URL."""
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
@@ -13,16 +13,26 @@ from projects.models import (
     Barrier,
     BarrierCategory,
     BarrierStatus,
+    BenefitIndicator,
     DPIAStatus,
     FundingRound,
     LessonCategory,
+    OperationDecisionKind,
     Organisation,
     OrganisationKind,
     Outcome,
     Phase,
     PhaseKind,
     Project,
+    StopReason,
     TrafficLight,
+)
+from projects.selectors.portfolio import (
+    REALISATION_BANDS,
+    SHARE_BANDS,
+    combine_rows,
+    has_decision,
+    has_reason,
 )
 
 BARRIER_STATES = [("open", _("Open")), ("resolved", _("Resolved")), ("any", _("Any"))]
@@ -32,6 +42,40 @@ CLOSED_CHOICES = [
     ("only", _("Only them")),
 ]
 YES = [("1", _("Yes"))]
+FINISHED_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+PARTNER_KINDS = [c for c in OrganisationKind.choices if c[0] != OrganisationKind.AGENCY]
+NO_ROUND = _("No funding round")
+# Sorting on these puts the projects without a figure last, in either direction.
+NULLS_LAST = {"realisation_percent", "consultant_share"}
+
+
+class PortfolioOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by a column, then by title, so that pages do not shuffle equal rows; projects
+    without a realisation or consultant share come last either way."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.lstrip("-")
+        if name in NULLS_LAST:
+            return (
+                F(name).desc(nulls_last=True)
+                if value.startswith("-")
+                else F(name).asc(nulls_last=True)
+            )
+        return value
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "title", "pk") if value else qs
+
+
+def finished_filter(queryset, field: str, value: str):
+    """Finished pilots: their outcome is no longer "ongoing"."""
+    if value == "yes":
+        return queryset.exclude(**{field: Outcome.ONGOING})
+    if value == "no":
+        return queryset.filter(**{field: Outcome.ONGOING})
+    return queryset
 
 
 def phase_order():
@@ -63,13 +107,39 @@ class ProjectFilter(django_filters.FilterSet):
     organisation_kind = django_filters.ChoiceFilter(
         label=_("Kind of organisation"),
         field_name="lead_organisation__kind",
-        choices=[c for c in OrganisationKind.choices if c[0] != OrganisationKind.AGENCY],
+        choices=PARTNER_KINDS,
     )
     area = django_filters.MultipleChoiceFilter(
         label=_("Area"), choices=Area.choices, widget=forms.CheckboxSelectMultiple
     )
     funding_round = django_filters.ModelChoiceFilter(
-        label=_("Funding round"), queryset=FundingRound.objects.all()
+        label=_("Funding round"), queryset=FundingRound.objects.all(), null_label=NO_ROUND
+    )
+    finished = django_filters.ChoiceFilter(
+        label=_("Finished (no longer ongoing)"), choices=FINISHED_CHOICES, method="filter_finished"
+    )
+    decision = django_filters.ChoiceFilter(
+        label=_("An organisation's operation decision"),
+        choices=OperationDecisionKind.choices,
+        method="filter_decision",
+    )
+    reason_category = django_filters.ChoiceFilter(
+        label=_("Reason (an organisation's decision or the project's closing)"),
+        choices=StopReason.choices,
+        method="filter_reason",
+    )
+    closing_reason = django_filters.ChoiceFilter(
+        label=_("Reason the project closed without operation"), choices=StopReason.choices
+    )
+    realisation = django_filters.ChoiceFilter(
+        label=_("Benefits realised"),
+        choices=[(value, label) for value, label, _condition in REALISATION_BANDS],
+        method="filter_realisation",
+    )
+    consultant_share = django_filters.ChoiceFilter(
+        label=_("External consultants' share of the spending"),
+        choices=[(value, label) for value, label, _condition in SHARE_BANDS],
+        method="filter_consultant_share",
     )
     barrier_category = django_filters.ChoiceFilter(
         label=_("Barrier category"), choices=BarrierCategory.choices, method="filter_noop"
@@ -111,10 +181,13 @@ class ProjectFilter(django_filters.FilterSet):
     )
     benefits = django_filters.ChoiceFilter(
         label=_("Benefits"),
-        choices=[("expected", _("Expected benefits")), ("realised", _("Realised benefits"))],
+        choices=[
+            ("expected", _("Has a benefit indicator with a target")),
+            ("realised", _("Has a measured benefit indicator")),
+        ],
         method="filter_benefits",
     )
-    order = django_filters.OrderingFilter(
+    order = PortfolioOrderingFilter(
         label=_("Sort by"),
         fields=[
             ("title", "title"),
@@ -124,6 +197,8 @@ class ProjectFilter(django_filters.FilterSet):
             ("last_status_on", "updated"),
             ("outcome", "outcome"),
             ("grant_dkk", "grant"),
+            ("realisation_percent", "realisation"),
+            ("consultant_share", "consultant_share"),
         ],
         field_labels={
             "title": _("Title"),
@@ -133,6 +208,8 @@ class ProjectFilter(django_filters.FilterSet):
             "last_status_on": _("Latest update"),
             "outcome": _("Outcome"),
             "grant_dkk": _("Grant"),
+            "realisation_percent": _("Benefits realised"),
+            "consultant_share": _("Consultants' share"),
         },
     )
 
@@ -234,11 +311,82 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(Project.objects.escalated_barrier())
 
     def filter_benefits(self, queryset, name, value):
+        indicators = BenefitIndicator.objects.filter(project=OuterRef("pk"))
         if value == "realised":
-            return queryset.filter(
-                Q(realised_hours_per_year__gt=0) | Q(realised_dkk_per_year__gt=0)
-            )
-        return queryset.filter(Q(expected_hours_per_year__gt=0) | Q(expected_dkk_per_year__gt=0))
+            return queryset.filter(Exists(indicators.filter(latest_value__isnull=False)))
+        return queryset.filter(Exists(indicators.filter(target_value__isnull=False)))
+
+    def filter_finished(self, queryset, name, value):
+        return finished_filter(queryset, "outcome", value)
+
+    def filter_decision(self, queryset, name, value):
+        return queryset.filter(has_decision(value))
+
+    def filter_reason(self, queryset, name, value):
+        return queryset.filter(has_reason(value))
+
+    def filter_realisation(self, queryset, name, value):
+        return queryset.filter({v: c for v, _label, c in REALISATION_BANDS}[value])
+
+    def filter_consultant_share(self, queryset, name, value):
+        return queryset.filter({v: c for v, _label, c in SHARE_BANDS}[value])
+
+
+class OperationDecisionFilter(django_filters.FilterSet):
+    """The operation decisions across the portfolio: one row per organisation on a project
+    (see selectors.portfolio.organisation_row_parts), filtered part by part and combined."""
+
+    funding_round = django_filters.ModelChoiceFilter(
+        label=_("Funding round"),
+        queryset=FundingRound.objects.all(),
+        null_label=NO_ROUND,
+        method="filter_round",
+    )
+    decision = django_filters.ChoiceFilter(
+        label=_("Decision"), choices=OperationDecisionKind.choices, field_name="decision_kind"
+    )
+    reason_category = django_filters.ChoiceFilter(
+        label=_("Reason"), choices=StopReason.choices, field_name="reason_category"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.none(), method="filter_organisation"
+    )
+    organisation_kind = django_filters.ChoiceFilter(
+        label=_("Kind of organisation"), choices=PARTNER_KINDS, field_name="organisation_kind"
+    )
+    finished = django_filters.ChoiceFilter(
+        label=_("Project finished (no longer ongoing)"),
+        choices=FINISHED_CHOICES,
+        method="filter_finished",
+    )
+
+    def __init__(self, data=None, parts=(), *, request=None, organisations=None):
+        super().__init__(data, parts[0], request=request)
+        self.parts = parts
+        if organisations is not None:
+            self.filters["organisation"].queryset = organisations
+            self.form.fields["organisation"].queryset = organisations
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            parts = [part.all() for part in self.parts]
+            if self.is_bound:
+                self.errors  # noqa: B018 (validates: a field with an invalid value is left out)
+                parts = [self.filter_queryset(part) for part in parts]
+            self._qs = combine_rows(parts)
+        return self._qs
+
+    def filter_round(self, queryset, name, value):
+        if value == self.filters["funding_round"].null_value:
+            return queryset.filter(round_ref__isnull=True)
+        return queryset.filter(round_ref=value.pk)
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(organisation_ref=value.pk)
+
+    def filter_finished(self, queryset, name, value):
+        return finished_filter(queryset, "project_outcome", value)
 
 
 class LessonFilter(django_filters.FilterSet):

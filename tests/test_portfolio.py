@@ -4,13 +4,21 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import BarrierStatus, PhaseKind
+from projects.models import (
+    BarrierStatus,
+    BenefitIndicator,
+    BenefitMeasurement,
+    OperationDecision,
+    PhaseKind,
+    Spending,
+)
 from tests import factories
 from tests.helpers import count_queries
 
@@ -39,8 +47,6 @@ def portfolio(norddjurs, aarhus, syddjurs):
         last_status_on=today - timedelta(days=10),
         ai_act_risk_class="minimal",
         dpia_status="completed",
-        expected_hours_per_year=5000,
-        realised_hours_per_year=4000,
     )
     for kind in (PhaseKind.CLARIFICATION, PhaseKind.DEVELOPMENT, PhaseKind.TRIAL):
         factories.PhaseFactory(
@@ -55,6 +61,22 @@ def portfolio(norddjurs, aarhus, syddjurs):
     factories.StatusUpdateFactory(
         project=mails, reported_on=mails.last_status_on, overall_status="green"
     )
+    # Norddjurs runs it (which makes the outcome "in operation") and has realised 80 % of the
+    # hours it expected to free; a third of the spending went to consultants.
+    OperationDecision.objects.create(
+        project=mails, organisation=norddjurs, decision="in_operation", decided_on=date(2024, 3, 1)
+    )
+    hours = BenefitIndicator.objects.create(
+        project=mails,
+        organisation=norddjurs,
+        kind="hours",
+        title="Frigjorte timer om året",
+        baseline_value=Decimal(0),
+        baseline_on=date(2022, 1, 1),
+        target_value=Decimal(5000),
+    )
+    BenefitMeasurement.objects.create(indicator=hours, measured_on=date(2024, 6, 1), value=4000)
+    Spending.objects.create(project=mails, year=2023, external_dkk=100_000, internal_dkk=200_000)
     children = factories.ProjectFactory(
         title="Risikovurdering af underretninger",
         lead_organisation=aarhus,
@@ -84,8 +106,26 @@ def portfolio(norddjurs, aarhus, syddjurs):
         area="health",
         current_phase=PhaseKind.DEVELOPMENT,
         outcome="stopped",
+        closing_reason="data_protection",
+        outcome_note="Ingen hjemmel til drift.",
         participants=[syddjurs],
     )
+    factories.PhaseFactory(
+        project=health,
+        kind=PhaseKind.DEVELOPMENT,
+        ended_on=date(2022, 9, 1),
+        gate_decision="stop",
+        decided_on=date(2022, 9, 1),
+    )
+    OperationDecision.objects.create(
+        project=health,
+        organisation=syddjurs,
+        decision="not_to",
+        decided_on=date(2022, 9, 15),
+        reason_category="data_protection",
+        reason="Ingen hjemmel.",
+    )
+    Spending.objects.create(project=health, year=2022, external_dkk=900_000, internal_dkk=100_000)
     factories.BarrierFactory(
         project=health,
         category="legal",
@@ -150,6 +190,31 @@ ALL = {"Journalisering af mails", "Risikovurdering af underretninger", "Trygge u
         ({"help_requested": "1"}, {"Risikovurdering af underretninger"}),
         ({"escalated": "1"}, {"Risikovurdering af underretninger"}),
         ({"benefits": "realised"}, {"Journalisering af mails"}),
+        ({"benefits": "expected"}, {"Journalisering af mails"}),
+        ({"finished": "yes"}, {"Journalisering af mails", "Trygge udskrivelser"}),
+        ({"finished": "no"}, {"Risikovurdering af underretninger"}),
+        ({"decision": "in_operation"}, {"Journalisering af mails"}),
+        ({"decision": "not_to"}, {"Trygge udskrivelser"}),
+        ({"decision": "postponed"}, set()),
+        # Aarhus has not decided; the region (lead) of the stopped project has not either.
+        (
+            {"decision": "undecided"},
+            {"Risikovurdering af underretninger", "Trygge udskrivelser"},
+        ),
+        ({"reason_category": "data_protection"}, {"Trygge udskrivelser"}),
+        ({"reason_category": "data"}, set()),
+        ({"closing_reason": "data_protection"}, {"Trygge udskrivelser"}),
+        ({"realisation": "50_99"}, {"Journalisering af mails"}),
+        ({"realisation": "100"}, set()),
+        (
+            {"realisation": "not_measured"},
+            {"Risikovurdering af underretninger", "Trygge udskrivelser"},
+        ),
+        ({"consultant_share": "25_50"}, {"Journalisering af mails"}),
+        ({"consultant_share": "over_50"}, {"Trygge udskrivelser"}),
+        ({"consultant_share": "none"}, {"Risikovurdering af underretninger"}),
+        ({"consultant_share": "under_25"}, set()),
+        ({"funding_round": "null"}, set()),
         ({"q": "UNDERRETNING"}, {"Risikovurdering af underretninger"}),
         ({"q": "hovedstaden"}, {"Trygge udskrivelser"}),
         ({"current_status": "red", "area": "administration"}, set()),
@@ -326,6 +391,26 @@ def _more_projects(count, organisation):
         factories.BarrierFactory(project=project, escalated=True)
         factories.LessonFactory(project=project, visibility="portfolio", title=f"Erfaring {number}")
         factories.StatusUpdateFactory(project=project, reported_on=date(2022, 1, 1))
+        # What the list's new columns show: organisations in operation, realisation, share.
+        OperationDecision.objects.create(
+            project=project,
+            organisation=organisation,
+            decision="in_operation",
+            decided_on=date(2023, 1, 1),
+        )
+        indicator = BenefitIndicator.objects.create(
+            project=project,
+            organisation=organisation,
+            kind="dkk",
+            title="Sparede kroner",
+            baseline_value=Decimal(0),
+            baseline_on=date(2022, 1, 1),
+            target_value=Decimal(1000),
+        )
+        BenefitMeasurement.objects.create(
+            indicator=indicator, measured_on=date(2023, 1, 1), value=1
+        )
+        Spending.objects.create(project=project, year=2023, external_dkk=10, internal_dkk=30)
 
 
 @pytest.mark.parametrize("name", ["project_list", "dashboard", "lesson_list"])

@@ -1,37 +1,166 @@
-"""The portfolio: the list and its exports, the dashboard and the lessons library."""
+"""The portfolio: the list and its exports, the dashboard, the operation decisions across the
+portfolio and the lessons library."""
 
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from projects.access import lessons_visible_to, projects_visible_to, roles_of
 from projects.models import (
     Barrier,
     BarrierCategory,
     BarrierStatus,
+    BenefitIndicator,
+    BenefitKind,
     FundingRound,
     LessonLearned,
+    OperationDecision,
+    OperationDecisionKind,
     Organisation,
     Outcome,
+    Participation,
     Phase,
     PhaseKind,
     Project,
+    Spending,
+    StopReason,
     TrafficLight,
+    consultant_share,
 )
 
 STALE_AFTER_DAYS = 90
 
+# A pilot has finished when its outcome is no longer "ongoing"; it reached operation when it
+# runs in at least one organisation.
+REACHED_OPERATION = [Outcome.IN_OPERATION.value, Outcome.SCALED.value]
+WITHOUT_OPERATION = [value.value for value in Outcome.closed_values()]
+
+# The bands the list filters on and the dashboard counts by: (URL value, label, condition).
+REALISATION_BANDS = [
+    ("not_measured", _("Not measured"), Q(realisation_percent__isnull=True)),
+    ("under_50", _("Under 50 %"), Q(realisation_percent__lt=50)),
+    ("50_99", _("50–99 %"), Q(realisation_percent__gte=50, realisation_percent__lt=100)),
+    ("100", _("100 % or more"), Q(realisation_percent__gte=100)),
+]
+SHARE_BANDS = [
+    ("none", _("None recorded"), Q(consultant_share__isnull=True)),
+    ("under_25", _("Under 25 %"), Q(consultant_share__lt=25)),
+    ("25_50", _("25–50 %"), Q(consultant_share__gte=25, consultant_share__lte=50)),
+    ("over_50", _("Over 50 %"), Q(consultant_share__gt=50)),
+]
+# The spending compared between projects that reached operation and those that did not.
+OUTCOME_GROUPS = [
+    ("operation", _("Reached operation"), REACHED_OPERATION),
+    ("without", _("Stopped or closed without operation"), WITHOUT_OPERATION),
+    ("ongoing", _("Still ongoing"), [Outcome.ONGOING.value]),
+]
+
+
+def on_its_project() -> Q:
+    """An operation decision of an organisation that is on its project: the lead or a
+    participant (a decision stays recorded when a participant leaves, but no longer counts)."""
+    return Q(organisation_id=F("project__lead_organisation_id")) | Q(
+        Exists(
+            Participation.objects.filter(
+                project_id=OuterRef("project_id"), organisation_id=OuterRef("organisation_id")
+            )
+        )
+    )
+
+
+def current_decisions() -> QuerySet[OperationDecision]:
+    """The operation decisions the lists and the dashboard count."""
+    return OperationDecision.objects.filter(on_its_project())
+
+
+def has_decision(decision: str) -> Q:
+    """For projects: some organisation on the project has this decision; for "undecided",
+    some organisation on it has none or an undecided one."""
+    if decision != OperationDecisionKind.UNDECIDED:
+        return Q(Exists(current_decisions().filter(project=OuterRef("pk"), decision=decision)))
+    decided = OperationDecision.objects.exclude(decision=OperationDecisionKind.UNDECIDED)
+    lead_undecided = ~Exists(
+        decided.filter(project=OuterRef("pk"), organisation=OuterRef("lead_organisation"))
+    )
+    participant_undecided = Exists(
+        Participation.objects.filter(project=OuterRef("pk"))
+        .exclude(organisation_id=F("project__lead_organisation_id"))
+        .exclude(
+            Exists(
+                decided.filter(
+                    project_id=OuterRef("project_id"), organisation_id=OuterRef("organisation_id")
+                )
+            )
+        )
+    )
+    return Q(lead_undecided) | Q(participant_undecided)
+
+
+def has_reason(reason: str) -> Q:
+    """For projects: an organisation on it gave this reason for not running the solution, or
+    the project closed for it."""
+    return Q(closing_reason=reason) | Q(
+        Exists(current_decisions().filter(project=OuterRef("pk"), reason_category=reason))
+    )
+
+
+def _count_per_project(queryset) -> Coalesce:
+    counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_organisations_in_operation(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project with how many of its organisations run the solution, and how many
+    organisations it has (the lead and the participants)."""
+    running = current_decisions().filter(
+        project=OuterRef("pk"), decision=OperationDecisionKind.IN_OPERATION
+    )
+    participants = Participation.objects.filter(project=OuterRef("pk")).exclude(
+        organisation_id=F("project__lead_organisation_id")
+    )
+    return projects.annotate(
+        organisations_running=_count_per_project(running),
+        organisations_total=_count_per_project(participants) + 1,
+    )
+
 
 def portfolio(user, *, archived: bool = False) -> QuerySet[Project]:
-    """The projects of the portfolio list and its exports, with the flags each row shows;
-    the archived ones instead when asked for by an agency administrator."""
+    """The projects of the portfolio list and its exports, with the flags and the count of
+    organisations running the solution that each row shows; the archived ones instead when
+    asked for by an agency administrator."""
     roles = roles_of(user)
     archived = archived and roles.is_agency_admin
-    return (
+    projects = (
         projects_visible_to(user)
         .filter(archived=archived)
         .select_related("lead_organisation", "funding_round")
         .with_flags(follow_ups_of=None if roles.is_agency else roles.organisation_ids)
-        .order_by("title", "id")
     )
+    return with_organisations_in_operation(projects).order_by("title", "id")
 
 
 def organisations_leading(projects: QuerySet[Project]) -> QuerySet[Organisation]:
@@ -56,8 +185,352 @@ def lesson_library(user) -> QuerySet[LessonLearned]:
     )
 
 
+def organisations_on(projects: QuerySet[Project]) -> QuerySet[Organisation]:
+    """The organisations leading or taking part in any of these projects, for filter choices."""
+    participating = Participation.objects.filter(project__in=projects).values("organisation_id")
+    return Organisation.objects.filter(
+        Q(pk__in=projects.values("lead_organisation_id")) | Q(pk__in=participating)
+    ).order_by("name")
+
+
+def _decision_columns() -> dict:
+    """The columns of a row taken from the organisation's own decision, joined as `own`."""
+    text = CharField()
+    return {
+        "decision_kind": Coalesce(
+            F("own__decision"), Value(OperationDecisionKind.UNDECIDED.value), output_field=text
+        ),
+        "decided_on": F("own__decided_on"),
+        "decided_by": Coalesce(F("own__decided_by"), Value(""), output_field=text),
+        "reason_category": Coalesce(F("own__reason_category"), Value(""), output_field=text),
+        "reason": Coalesce(F("own__reason"), Value(""), output_field=TextField()),
+    }
+
+
+def organisation_row_parts(projects: QuerySet[Project]) -> list[QuerySet]:
+    """One row per organisation on each of these projects, in two parts with the same columns:
+    the lead organisations, and the participating ones. Built from the organisations on the
+    projects, so that those without a decision are rows too ("not yet decided"). Filter each
+    part, then combine them with `combine_rows`."""
+    leads = (
+        projects.annotate(
+            own=FilteredRelation(
+                "operation_decisions",
+                condition=Q(operation_decisions__organisation=F("lead_organisation")),
+            )
+        )
+        .order_by()
+        .values(
+            project_ref=F("pk"),
+            project_title=F("title"),
+            project_outcome=F("outcome"),
+            round_ref=F("funding_round_id"),
+            round_name=F("funding_round__name"),
+            organisation_ref=F("lead_organisation_id"),
+            organisation_name=F("lead_organisation__name"),
+            organisation_kind=F("lead_organisation__kind"),
+            taking_part_as=Value("lead", output_field=CharField()),
+            position=Value(0, output_field=IntegerField()),
+            **_decision_columns(),
+        )
+    )
+    participants = (
+        Participation.objects.filter(project__in=projects)
+        .exclude(organisation_id=F("project__lead_organisation_id"))
+        .annotate(
+            own=FilteredRelation(
+                "project__operation_decisions",
+                condition=Q(project__operation_decisions__organisation=F("organisation")),
+            )
+        )
+        .order_by()
+        .values(
+            project_ref=F("project_id"),
+            project_title=F("project__title"),
+            project_outcome=F("project__outcome"),
+            round_ref=F("project__funding_round_id"),
+            round_name=F("project__funding_round__name"),
+            organisation_ref=F("organisation_id"),
+            organisation_name=F("organisation__name"),
+            organisation_kind=F("organisation__kind"),
+            taking_part_as=F("kind"),
+            position=Value(1, output_field=IntegerField()),
+            **_decision_columns(),
+        )
+    )
+    return [leads, participants]
+
+
+def combine_rows(parts: list[QuerySet]) -> QuerySet:
+    """The parts as one list: by project, its lead first, then the participants by name."""
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by(
+        "project_title", "project_ref", "position", "organisation_name"
+    )
+
+
+# The dashboard
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on the dashboard and the address of exactly what it counts."""
+
+    value: object
+    url: str = ""
+
+
+_ALL_ROUNDS = "all"
+
+
+def _link(name: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
+    return f"{reverse(name)}?{query}"
+
+
+def _round_params(key) -> dict:
+    if key == _ALL_ROUNDS:
+        return {}
+    return {"funding_round": "null" if key is None else key}
+
+
+def _in_round(groups: list[dict], key) -> list[dict]:
+    return groups if key == _ALL_ROUNDS else [g for g in groups if g["round_id"] == key]
+
+
+def _whole(value) -> int | None:
+    """A sum of decimals as a whole number (hours, kroner), rounded half up."""
+    if value is None:
+        return None
+    return int(Decimal(value).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _year_before(today: date) -> date:
+    """The same day a year earlier (28 February for 29 February): "the last 12 months"."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:
+        return today.replace(year=today.year - 1, day=28)
+
+
+def _directed(then_down, otherwise) -> Case:
+    """A benefit counted in the target's direction: when the target lies below the baseline
+    (fewer hours spent), going down is the gain."""
+    return Case(
+        When(target_value__lt=F("baseline_value"), then=then_down),
+        default=otherwise,
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def _destination(projects: QuerySet[Project], rounds: list[FundingRound]) -> dict:
+    """Where the pilots ended up, per funding round: operation, the reasons of those that
+    did not get there, the benefits measured against their baselines and the consultants'
+    share of the spending. Four queries, grouped by the database."""
+    project_groups = list(
+        projects.order_by()
+        .values("outcome", "closing_reason", round_id=F("funding_round_id"))
+        .annotate(
+            n=Count("pk"),
+            **{f"realisation_{v}": Count("pk", filter=c) for v, _label, c in REALISATION_BANDS},
+            **{f"share_{v}": Count("pk", filter=c) for v, _label, c in SHARE_BANDS},
+        )
+    )
+    decision_groups = list(
+        current_decisions()
+        .filter(project__in=projects.values("pk"))
+        .exclude(project__outcome=Outcome.ONGOING)
+        .order_by()
+        .values("decision", "reason_category", round_id=F("project__funding_round_id"))
+        .annotate(n=Count("pk"))
+    )
+    computable = Q(
+        baseline_value__isnull=False, target_value__isnull=False, latest_value__isnull=False
+    ) & ~Q(target_value=F("baseline_value"))
+    expected = _directed(
+        F("baseline_value") - F("target_value"), F("target_value") - F("baseline_value")
+    )
+    realised = _directed(
+        F("baseline_value") - F("latest_value"), F("latest_value") - F("baseline_value")
+    )
+    since = _year_before(timezone.localdate())
+    indicator_groups = list(
+        BenefitIndicator.objects.filter(project__in=projects.values("pk"))
+        .order_by()
+        .values(round_id=F("project__funding_round_id"))
+        .annotate(
+            indicators=Count("pk"),
+            with_baseline=Count("pk", filter=Q(baseline_value__isnull=False)),
+            measured_recently=Count("pk", filter=Q(latest_on__gte=since)),
+            **{
+                f"{name}_{kind}": Sum(expression, filter=computable & Q(kind=kind))
+                for kind in BenefitKind.summable()
+                for name, expression in (("expected", expected), ("realised", realised))
+            },
+        )
+    )
+    spending_groups = list(
+        Spending.objects.filter(project__in=projects.values("pk"))
+        .order_by()
+        .values(round_id=F("project__funding_round_id"), outcome=F("project__outcome"))
+        .annotate(external=Sum("external_dkk"), internal=Sum("internal_dkk"))
+    )
+
+    keys = [(round.pk, round.name) for round in rounds]
+    if any(group["round_id"] is None for group in project_groups):
+        keys.append((None, _("No funding round")))
+    keys.append((_ALL_ROUNDS, _("All funding rounds")))
+
+    spending = [
+        _spending_row(
+            label,
+            _in_round(project_groups, key),
+            _in_round(spending_groups, key),
+            _round_params(key),
+        )
+        for key, label in keys
+    ]
+    spending_by_outcome = [
+        _spending_row(
+            label,
+            [g for g in project_groups if g["outcome"] in outcomes],
+            [g for g in spending_groups if g["outcome"] in outcomes],
+            {"outcome": outcomes},
+        )
+        for _value, label, outcomes in OUTCOME_GROUPS
+    ]
+    return {
+        "operation": [
+            _operation_row(
+                key, label, _in_round(project_groups, key), _in_round(decision_groups, key)
+            )
+            for key, label in keys
+        ],
+        "benefits": [
+            _benefit_row(
+                key, label, _in_round(project_groups, key), _in_round(indicator_groups, key)
+            )
+            for key, label in keys
+        ],
+        "spending_tables": [
+            (
+                spending,
+                _("Funding round"),
+                _("External consultants' and own staff's spending by funding round"),
+            ),
+            (
+                spending_by_outcome,
+                _("Projects"),
+                _("The same for projects that reached operation and those that did not"),
+            ),
+        ],
+        "realisation_bands": [label for _v, label, _c in REALISATION_BANDS],
+        "share_bands": [label for _v, label, _c in SHARE_BANDS],
+        "measured_since": since,
+    }
+
+
+def _operation_row(key, label, projects: list[dict], decisions: list[dict]) -> dict:
+    here = _round_params(key)
+
+    def pilots(outcomes, **params) -> Figure:
+        n = sum(g["n"] for g in projects if g["outcome"] in outcomes)
+        return Figure(n, _link("project_list", **here, **params))
+
+    def organisations(decision, reason="") -> Figure:
+        n = sum(
+            g["n"]
+            for g in decisions
+            if g["decision"] == decision and (not reason or g["reason_category"] == reason)
+        )
+        params = {"decision": decision, "reason_category": reason, "finished": "yes"}
+        return Figure(n, _link("operation_decision_list", **here, **params))
+
+    finished = [o for o in Outcome.values if o != Outcome.ONGOING]
+    reasons = []
+    for reason in StopReason:
+        closed = sum(
+            g["n"]
+            for g in projects
+            if g["outcome"] in WITHOUT_OPERATION and g["closing_reason"] == reason
+        )
+        row = (
+            reason.label,
+            organisations(OperationDecisionKind.NOT_TO.value, reason.value),
+            organisations(OperationDecisionKind.POSTPONED.value, reason.value),
+            Figure(
+                closed,
+                _link(
+                    "project_list",
+                    **here,
+                    outcome=WITHOUT_OPERATION,
+                    closing_reason=reason.value,
+                ),
+            ),
+        )
+        if any(figure.value for figure in row[1:]):
+            reasons.append(row)
+    return {
+        "label": label,
+        "is_total": key == _ALL_ROUNDS,
+        "finished": pilots(finished, finished="yes"),
+        "in_operation": pilots(REACHED_OPERATION, outcome=REACHED_OPERATION),
+        "organisations_running": organisations(OperationDecisionKind.IN_OPERATION.value),
+        "organisations_not_to": organisations(OperationDecisionKind.NOT_TO.value),
+        "organisations_postponed": organisations(OperationDecisionKind.POSTPONED.value),
+        "without_operation": pilots(WITHOUT_OPERATION, outcome=WITHOUT_OPERATION),
+        "reasons": reasons,
+    }
+
+
+def _benefit_row(key, label, projects: list[dict], indicators: list[dict]) -> dict:
+    here = _round_params(key)
+
+    def total(name):
+        values = [g[name] for g in indicators if g[name] is not None]
+        return _whole(sum(values)) if values else None
+
+    return {
+        "label": label,
+        "is_total": key == _ALL_ROUNDS,
+        "indicators": sum(g["indicators"] for g in indicators),
+        "with_baseline": sum(g["with_baseline"] for g in indicators),
+        "measured_recently": sum(g["measured_recently"] for g in indicators),
+        "expected_hours": total(f"expected_{BenefitKind.HOURS}"),
+        "realised_hours": total(f"realised_{BenefitKind.HOURS}"),
+        "expected_dkk": total(f"expected_{BenefitKind.DKK}"),
+        "realised_dkk": total(f"realised_{BenefitKind.DKK}"),
+        "bands": [
+            Figure(
+                sum(g[f"realisation_{value}"] for g in projects),
+                _link("project_list", **here, realisation=value),
+            )
+            for value, _label, _condition in REALISATION_BANDS
+        ],
+    }
+
+
+def _spending_row(label, projects: list[dict], spending: list[dict], params: dict) -> dict:
+    external = sum(g["external"] or 0 for g in spending)
+    internal = sum(g["internal"] or 0 for g in spending)
+    return {
+        "label": label,
+        "is_total": not params,
+        "external": external,
+        "internal": internal,
+        "share": consultant_share(external, internal),
+        "bands": [
+            Figure(
+                sum(g[f"share_{value}"] for g in projects),
+                _link("project_list", **params, consultant_share=value),
+            )
+            for value, _label, _condition in SHARE_BANDS
+        ],
+    }
+
+
 def dashboard(user) -> dict:
-    """The portfolio in numbers, computed by the database in five queries. Attention and
+    """The portfolio in numbers, computed by the database in nine queries. Attention and
     open barriers count live projects only: a stopped or closed project needs no follow-up."""
     projects = projects_visible_to(user).active()
     project_ids = projects.values("pk")
@@ -76,10 +549,6 @@ def dashboard(user) -> dict:
         ),
         escalated=Count("pk", filter=live & Q(Project.objects.escalated_barrier())),
         help=Count("pk", filter=live & Q(help_requested=True)),
-        expected_hours=Sum("expected_hours_per_year"),
-        realised_hours=Sum("realised_hours_per_year"),
-        expected_dkk=Sum("expected_dkk_per_year"),
-        realised_dkk=Sum("realised_dkk_per_year"),
     )
 
     reached = dict(
@@ -149,8 +618,5 @@ def dashboard(user) -> dict:
         "attention_projects": attention_projects,
         "stale_after_days": STALE_AFTER_DAYS,
         "money": money,
-        "benefits": {
-            key: figures[key]
-            for key in ("expected_hours", "realised_hours", "expected_dkk", "realised_dkk")
-        },
+        "destination": _destination(projects, money),
     }

@@ -1,16 +1,24 @@
-"""The portfolio list with its filters and exports, and the agency's dashboard. Rendered
-from the data on every request: no page is ever older than the last write."""
+"""The portfolio list with its filters and exports, the agency's dashboard and the operation
+decisions across the portfolio. Rendered from the data on every request: no page is ever older
+than the last write."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from projects import exports
 from projects.access import projects_visible_to, roles_of, user_permission
-from projects.filters import ProjectFilter
+from projects.filters import OperationDecisionFilter, ProjectFilter
+from projects.models import OperationDecisionKind, OrganisationKind, ParticipationKind, StopReason
 from projects.selectors.portfolio import dashboard as dashboard_figures
-from projects.selectors.portfolio import organisations_leading, portfolio
+from projects.selectors.portfolio import (
+    organisation_row_parts,
+    organisations_leading,
+    organisations_on,
+    portfolio,
+)
 
 READ_ONLY = ("GET", "HEAD")
 
@@ -76,3 +84,46 @@ def dashboard(request):
     context = dashboard_figures(request.user)
     context["max_funnel"] = max([n for _kind, n in context["funnel"]] + [1])
     return render(request, "projects/dashboard.html", context)
+
+
+@user_permission("can_view_dashboard", methods=READ_ONLY)
+def operation_decision_list(request):
+    """Every organisation on every project with its decision on running the solution, those
+    that have not decided included."""
+    projects = projects_visible_to(request.user).active()
+    decision_filter = OperationDecisionFilter(
+        request.GET or None,
+        organisation_row_parts(projects),
+        request=request,
+        organisations=organisations_on(projects),
+    )
+    page = Paginator(decision_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    labels = {
+        "decision": dict(OperationDecisionKind.choices),
+        "kind": dict(OrganisationKind.choices),
+        "reason": dict(StopReason.choices),
+        "part": {"lead": _("Lead organisation"), **dict(ParticipationKind.choices)},
+    }
+    rows = [
+        {
+            **row,
+            "decision_label": labels["decision"].get(row["decision_kind"], ""),
+            "organisation_kind_label": labels["kind"].get(row["organisation_kind"], ""),
+            "reason_label": labels["reason"].get(row["reason_category"], ""),
+            "taking_part_label": labels["part"].get(row["taking_part_as"], ""),
+        }
+        for row in page.object_list
+    ]
+    return render(
+        request,
+        "projects/operation_decision_list.html",
+        {
+            "filter": decision_filter,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
+        },
+    )
