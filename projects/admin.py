@@ -12,21 +12,29 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from projects.models import (
     Barrier,
+    BenefitIndicator,
+    BenefitMeasurement,
     Decision,
     FundingRound,
     LessonLearned,
     Membership,
+    OperationDecision,
     Organisation,
+    Participation,
     Phase,
     Project,
+    ProjectSupplier,
     ReviewNote,
+    Spending,
     StatusUpdate,
     SubmittedForm,
+    Supplier,
 )
 from projects.numbers import format_danish_integer
 
@@ -55,6 +63,21 @@ class FastListAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+def changed_fields(form, obj) -> list[str]:
+    """The form's fields that the edit changed: those the user changed, and those the model's
+    clean() changed in turn (an operation decision put into operation drops its reason)."""
+    concrete = {field.name: field for field in obj._meta.concrete_fields}
+    return [
+        name
+        for name in form.fields
+        if name in concrete
+        and (
+            name in form.changed_data
+            or concrete[name].value_from_object(obj) != form.initial.get(name)
+        )
+    ]
+
+
 class ChangedFieldsOnlyMixin:
     """An admin edit saves the fields it changed, not the whole row as it was loaded: a
     status update or gate decision saved meanwhile keeps the fields it derived."""
@@ -62,10 +85,22 @@ class ChangedFieldsOnlyMixin:
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
-        fields = {field.name for field in obj._meta.concrete_fields}
-        changed = [name for name in form.changed_data if name in fields]
+        changed = changed_fields(form, obj)
         if changed:
             obj.save(update_fields=[*changed, "updated_at"])
+
+
+class ChangedFieldsOnlyFormSet(forms.BaseInlineFormSet):
+    """The inline counterpart of ChangedFieldsOnlyMixin: an edited row saves only the fields
+    changed in it (an indicator keeps the latest measurement written meanwhile)."""
+
+    def save_existing(self, form, obj, commit=True):
+        if not commit:
+            return super().save_existing(form, obj, commit=False)
+        changed = changed_fields(form, obj)
+        if changed:
+            obj.save(update_fields=[*changed, "updated_at"])
+        return obj
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -179,6 +214,81 @@ class PhaseInline(admin.StackedInline):
     ]
 
 
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "kind"]
+
+
+class SuperuserDeletesInline:
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class OperationDecisionInline(SuperuserDeletesInline, admin.StackedInline):
+    model = OperationDecision
+    form = VersionCheckedForm
+    formset = ChangedFieldsOnlyFormSet
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = [
+        ("organisation", "decision", "decided_on", "decided_by"),
+        ("reason_category", "reason"),
+        ("expected_hours_per_year", "expected_dkk_per_year"),
+        "opened_at_version",
+    ]
+
+
+class BenefitIndicatorInline(SuperuserDeletesInline, admin.TabularInline):
+    """The indicators at a glance; their measurements are kept on the indicator's page."""
+
+    model = BenefitIndicator
+    form = VersionCheckedForm
+    formset = ChangedFieldsOnlyFormSet
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["organisation"]
+    fields = [
+        "organisation",
+        "kind",
+        "title",
+        "baseline_value",
+        "baseline_on",
+        "target_value",
+        "target_on",
+        "owner",
+        "latest_value",
+        "latest_on",
+        "opened_at_version",
+    ]
+    readonly_fields = ["latest_value", "latest_on"]
+
+
+class SpendingInline(SuperuserDeletesInline, admin.TabularInline):
+    model = Spending
+    form = VersionCheckedForm
+    formset = ChangedFieldsOnlyFormSet
+    extra = 0
+    fields = [
+        "year",
+        "external_hours",
+        "external_dkk",
+        "internal_hours",
+        "internal_dkk",
+        "competence_built",
+        "competence_roles",
+        "opened_at_version",
+    ]
+
+
+class ProjectSupplierInline(SuperuserDeletesInline, admin.TabularInline):
+    model = ProjectSupplier
+    extra = 0
+    autocomplete_fields = ["supplier"]
+    fields = ["supplier", "role", "note"]
+
+
 @admin.register(Project)
 class ProjectAdmin(ChangedFieldsOnlyMixin, FastListAdmin):
     form = VersionCheckedForm
@@ -206,17 +316,26 @@ class ProjectAdmin(ChangedFieldsOnlyMixin, FastListAdmin):
     ]
     list_select_related = ["lead_organisation", "funding_round"]
     search_fields = ["title", "lead_organisation__name"]
-    autocomplete_fields = ["lead_organisation", "participants", "funding_round"]
+    autocomplete_fields = ["lead_organisation", "funding_round"]
     readonly_fields = [
         "current_phase",
         "current_status",
         "last_status_on",
         "help_requested",
         "outcome",
+        "realisation_percent",
+        "consultant_share",
         "created_at",
         "updated_at",
     ]
-    inlines = [PhaseInline]
+    inlines = [
+        ParticipationInline,
+        PhaseInline,
+        OperationDecisionInline,
+        BenefitIndicatorInline,
+        SpendingInline,
+        ProjectSupplierInline,
+    ]
     fieldsets = [
         (
             None,
@@ -225,7 +344,6 @@ class ProjectAdmin(ChangedFieldsOnlyMixin, FastListAdmin):
                     "title",
                     "summary",
                     "lead_organisation",
-                    "participants",
                     "funding_round",
                     "area",
                     "ai_technique",
@@ -256,6 +374,7 @@ class ProjectAdmin(ChangedFieldsOnlyMixin, FastListAdmin):
                     "last_status_on",
                     "help_requested",
                     "outcome",
+                    "closing_reason",
                     "outcome_note",
                 ]
             },
@@ -270,7 +389,6 @@ class ProjectAdmin(ChangedFieldsOnlyMixin, FastListAdmin):
                     "ai_act_risk_class",
                     "ai_act_role",
                     "medical_device",
-                    "suppliers",
                 ]
             },
         ),
@@ -278,10 +396,8 @@ class ProjectAdmin(ChangedFieldsOnlyMixin, FastListAdmin):
             _("Benefits"),
             {
                 "fields": [
-                    "expected_hours_per_year",
-                    "realised_hours_per_year",
-                    "expected_dkk_per_year",
-                    "realised_dkk_per_year",
+                    "realisation_percent",
+                    "consultant_share",
                     "benefits_note",
                 ]
             },
@@ -392,6 +508,201 @@ class ReviewNoteAdmin(ChangedFieldsOnlyMixin, ProjectLogAdmin):
     list_filter = ["kind"]
     list_select_related = ["project", "author"]
     autocomplete_fields = ["project", "author", "answered_by", "closed_by"]
+
+
+class StaysOnItsProjectMixin:
+    """A record stays on the project it was made for: moving it would leave the first
+    project's derived outcome and figures behind."""
+
+    fixed_after_adding = ["project"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = self.fixed_after_adding if obj is not None else []
+        return [*fixed, *super().get_readonly_fields(request, obj)]
+
+
+class DestinationAdmin(StaysOnItsProjectMixin, ChangedFieldsOnlyMixin, ProjectLogAdmin):
+    """Shared setup for what a project ends up with: versioned records, checked when saved."""
+
+    form = VersionCheckedForm
+
+
+@admin.register(OperationDecision)
+class OperationDecisionAdmin(DestinationAdmin):
+    list_display = [
+        "project",
+        "organisation",
+        "decision",
+        "decided_on",
+        "reason_category",
+        "decided_by",
+        "author",
+    ]
+    list_filter = ["decision", "reason_category", "organisation__kind"]
+    list_select_related = ["project", "organisation", "author"]
+    search_fields = ["project__title", "organisation__name", "decided_by", "reason"]
+    autocomplete_fields = ["project", "organisation"]
+    readonly_fields = ["author", "created_at", "updated_at"]
+    fields = [
+        "project",
+        "organisation",
+        ("decision", "decided_on", "decided_by"),
+        ("reason_category", "reason"),
+        ("expected_hours_per_year", "expected_dkk_per_year"),
+        "author",
+        ("created_at", "updated_at"),
+        "opened_at_version",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+class BenefitMeasurementInline(SuperuserDeletesInline, admin.TabularInline):
+    model = BenefitMeasurement
+    form = VersionCheckedForm
+    extra = 0
+    fields = ["measured_on", "value", "method", "evidence", "entered_by", "opened_at_version"]
+    readonly_fields = ["entered_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator", "entered_by")
+
+
+@admin.register(BenefitIndicator)
+class BenefitIndicatorAdmin(DestinationAdmin):
+    list_display = [
+        "title",
+        "project",
+        "organisation",
+        "kind",
+        "baseline_value",
+        "target_value",
+        "latest_value",
+        "latest_on",
+        "realised",
+    ]
+    list_filter = ["kind", "frequency", "organisation__kind"]
+    list_select_related = ["project", "organisation"]
+    search_fields = ["title", "project__title", "organisation__name", "owner"]
+    autocomplete_fields = ["project", "organisation"]
+    readonly_fields = ["latest_value", "latest_on", "realised", "created_at", "updated_at"]
+    fields = [
+        "project",
+        "organisation",
+        ("kind", "unit", "frequency"),
+        "title",
+        ("baseline_value", "baseline_on"),
+        "baseline_method",
+        ("target_value", "target_on"),
+        "owner",
+        ("latest_value", "latest_on", "realised"),
+        ("created_at", "updated_at"),
+        "opened_at_version",
+    ]
+    inlines = [BenefitMeasurementInline]
+
+    @admin.display(description=_("realised"))
+    def realised(self, obj):
+        realisation = obj.realisation
+        if realisation.percent is None:
+            return realisation.label
+        return f"{number_format(realisation.percent, 1)} % ({realisation.label})"
+
+    def save_formset(self, request, form, formset, change):
+        for new in formset.extra_forms:
+            new.instance.entered_by = request.user
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(BenefitMeasurement)
+class BenefitMeasurementAdmin(DestinationAdmin):
+    list_display = ["indicator", "project", "measured_on", "value", "entered_by"]
+    list_filter = ["indicator__kind"]
+    list_select_related = ["indicator", "project", "entered_by"]
+    search_fields = ["indicator__title", "project__title", "method", "evidence"]
+    autocomplete_fields = ["indicator"]
+    # The project follows the indicator; a measurement stays on the indicator it was made for.
+    fixed_after_adding = ["indicator"]
+    readonly_fields = ["project", "entered_by", "created_at", "updated_at"]
+    fields = [
+        "indicator",
+        "project",
+        ("measured_on", "value"),
+        "method",
+        "evidence",
+        "entered_by",
+        ("created_at", "updated_at"),
+        "opened_at_version",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Spending)
+class SpendingAdmin(DestinationAdmin):
+    list_display = [
+        "project",
+        "year",
+        "external_hour_count",
+        "external",
+        "internal_hour_count",
+        "internal",
+        "share",
+        "competence_built",
+    ]
+    list_filter = ["year", "competence_built"]
+    search_fields = ["project__title", "competence_roles"]
+    readonly_fields = ["share", "created_at", "updated_at"]
+    fields = [
+        ("project", "year"),
+        ("external_hours", "external_dkk"),
+        ("internal_hours", "internal_dkk"),
+        "share",
+        ("competence_built", "competence_roles"),
+        "note",
+        ("created_at", "updated_at"),
+        "opened_at_version",
+    ]
+
+    external_hour_count = amount_column(Spending, "external_hours")
+    external = amount_column(Spending, "external_dkk")
+    internal_hour_count = amount_column(Spending, "internal_hours")
+    internal = amount_column(Spending, "internal_dkk")
+
+    @admin.display(description=_("external consultants' share (%)"))
+    def share(self, obj):
+        share = obj.external_share
+        return None if share is None else number_format(share, 1)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(StaysOnItsProjectMixin, ProjectLogAdmin):
+    list_display = ["organisation", "project", "kind", "created_at"]
+    list_filter = ["kind", "organisation__kind"]
+    list_select_related = ["project", "organisation"]
+    search_fields = ["organisation__name", "project__title"]
+    autocomplete_fields = ["project", "organisation"]
+
+
+@admin.register(Supplier)
+class SupplierAdmin(FastListAdmin):
+    list_display = ["name", "cvr", "updated_at"]
+    search_fields = ["name", "cvr"]
+
+
+@admin.register(ProjectSupplier)
+class ProjectSupplierAdmin(ProjectLogAdmin):
+    list_display = ["supplier", "project", "role", "note"]
+    list_filter = ["role"]
+    list_select_related = ["project", "supplier"]
+    search_fields = ["supplier__name", "supplier__cvr", "project__title", "note"]
+    autocomplete_fields = ["project", "supplier"]
 
 
 @admin.register(SubmittedForm)

@@ -1,11 +1,22 @@
-"""Every admin page opens for a superuser, with data in place."""
+"""Every admin page opens for a superuser, with data in place, and keeps the models' rules."""
+
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from projects.models import SubmittedForm
+from projects.models import (
+    BenefitMeasurement,
+    OperationDecision,
+    OperationDecisionKind,
+    Outcome,
+    Spending,
+    StopReason,
+    SubmittedForm,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +42,12 @@ def one_of_everything(project):
     factories.ReviewNoteFactory(project=project)
     factories.MembershipFactory(organisation=project.lead_organisation)
     Group.objects.create(name="Redaktører")
+    factories.OperationDecisionFactory(project=project)
+    factories.BenefitMeasurementFactory(
+        indicator=factories.BenefitIndicatorFactory(project=project)
+    )
+    factories.SpendingFactory(project=project)
+    factories.ProjectSupplierFactory(project=project)
 
 
 def _label(item):
@@ -83,3 +100,274 @@ def test_admin_refuses_a_coordinator(client, coordinator):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# What a project ends up with: operation decisions, benefits, spending and suppliers
+
+DESTINATION_ADMINS = [
+    "operationdecision",
+    "benefitindicator",
+    "benefitmeasurement",
+    "spending",
+    "supplier",
+    "projectsupplier",
+    "participation",
+]
+
+
+def _projects_with_a_destination(count: int) -> None:
+    """`count` projects, each with a partner, both organisations' decisions, an indicator
+    with measurements, two years of spending and a supplier."""
+    for _ in range(count):
+        partner = factories.OrganisationFactory()
+        project = factories.ProjectFactory(participants=[partner])
+        factories.OperationDecisionFactory(project=project)
+        factories.OperationDecisionFactory(
+            project=project,
+            organisation=partner,
+            decision=OperationDecisionKind.NOT_TO,
+            reason_category=StopReason.BUSINESS_CASE,
+            reason="Gevinsten er for lille i en kommune af vores størrelse.",
+        )
+        indicator = factories.BenefitIndicatorFactory(project=project)
+        factories.BenefitMeasurementFactory(indicator=indicator, measured_on=date(2023, 1, 1))
+        factories.BenefitMeasurementFactory(indicator=indicator, measured_on=date(2024, 1, 1))
+        factories.SpendingFactory(project=project, year=2022)
+        factories.SpendingFactory(project=project, year=2023)
+        factories.ProjectSupplierFactory(project=project)
+
+
+@pytest.mark.parametrize("model_name", DESTINATION_ADMINS)
+def test_destination_lists_and_add_pages_run_the_same_queries_with_more_rows(
+    superuser_client, django_assert_max_num_queries, model_name
+):
+    changelist = reverse(f"admin:projects_{model_name}_changelist")
+    add = reverse(f"admin:projects_{model_name}_add")
+    _projects_with_a_destination(2)
+    with django_assert_max_num_queries(12) as list_queries:
+        assert superuser_client.get(changelist).status_code == 200
+    with django_assert_max_num_queries(12) as add_queries:
+        assert superuser_client.get(add).status_code == 200
+    _projects_with_a_destination(12)
+    with django_assert_max_num_queries(len(list_queries.captured_queries)):
+        assert superuser_client.get(changelist).status_code == 200
+    with django_assert_max_num_queries(len(add_queries.captured_queries)):
+        assert superuser_client.get(add).status_code == 200
+
+
+def test_an_indicator_page_runs_the_same_queries_with_more_measurements(
+    superuser_client, django_assert_max_num_queries, project
+):
+    indicator = factories.BenefitIndicatorFactory(project=project)
+    url = reverse("admin:projects_benefitindicator_change", args=[indicator.pk])
+    factories.BenefitMeasurementFactory(indicator=indicator, entered_by=factories.UserFactory())
+    with django_assert_max_num_queries(25) as few:
+        assert superuser_client.get(url).status_code == 200
+    for month in range(1, 11):
+        factories.BenefitMeasurementFactory(
+            indicator=indicator,
+            measured_on=date(2024, month, 1),
+            entered_by=factories.UserFactory(),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert superuser_client.get(url).status_code == 200
+
+
+def admin_change_form(client, url: str, **changes) -> dict:
+    """The admin's change form as opened now, with `changes` typed in and no inline rows."""
+    page = client.get(url)
+    form = page.context["adminform"].form
+    values = {name: form[name].value() for name in form.fields}
+    data = {name: value for name, value in values.items() if value is not None}
+    data.update(changes)
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return data
+
+
+def test_a_decision_not_to_needs_a_reason_in_the_admin(admin_client, project):
+    response = admin_client.post(
+        reverse("admin:projects_operationdecision_add"),
+        {
+            "project": project.pk,
+            "organisation": project.lead_organisation_id,
+            "decision": OperationDecisionKind.NOT_TO,
+            "decided_on": "2024-03-01",
+            "reason": " ",
+        },
+    )
+    assert response.status_code == 200
+    assert {"reason_category", "reason"} <= set(response.context["adminform"].form.errors)
+    assert not OperationDecision.objects.exists()
+
+
+def test_the_admin_refuses_a_decision_of_an_organisation_not_on_the_project(
+    admin_client, project, aarhus
+):
+    response = admin_client.post(
+        reverse("admin:projects_operationdecision_add"),
+        {
+            "project": project.pk,
+            "organisation": aarhus.pk,
+            "decision": OperationDecisionKind.IN_OPERATION,
+            "decided_on": "2024-03-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "organisation" in response.context["adminform"].form.errors
+    assert not OperationDecision.objects.exists()
+    project.refresh_from_db()
+    assert project.outcome == Outcome.ONGOING
+
+
+def test_a_decision_put_into_operation_in_the_admin_drops_its_reason_and_runs_the_project(
+    admin_client, project, syddjurs
+):
+    decision = factories.OperationDecisionFactory(
+        project=project,
+        organisation=syddjurs,
+        decision=OperationDecisionKind.POSTPONED,
+        reason_category=StopReason.CAPACITY,
+        reason="Vi venter på en ny ruteplanlægger.",
+    )
+    url = reverse("admin:projects_operationdecision_change", args=[decision.pk])
+    data = admin_change_form(
+        admin_client, url, decision=OperationDecisionKind.IN_OPERATION, project=0
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    decision.refresh_from_db()
+    assert decision.decision == OperationDecisionKind.IN_OPERATION
+    assert decision.reason_category == ""
+    assert decision.project_id == project.pk  # the project cannot be changed afterwards
+    project.refresh_from_db()
+    assert project.outcome == Outcome.IN_OPERATION
+
+
+def test_a_decision_added_in_the_admin_is_attributed(admin_client, admin_user, project):
+    response = admin_client.post(
+        reverse("admin:projects_operationdecision_add"),
+        {
+            "project": project.pk,
+            "organisation": project.lead_organisation_id,
+            "decision": OperationDecisionKind.IN_OPERATION,
+            "decided_on": "2024-03-01",
+        },
+    )
+    assert response.status_code == 302
+    assert OperationDecision.objects.get().author == admin_user
+
+
+VERSIONED = [
+    (
+        "operationdecision",
+        lambda project: factories.OperationDecisionFactory(project=project),
+        {"decided_by": "Byrådet"},
+    ),
+    (
+        "benefitindicator",
+        lambda project: factories.BenefitIndicatorFactory(project=project),
+        {"owner": "Direktør"},
+    ),
+    (
+        "benefitmeasurement",
+        lambda project: factories.BenefitMeasurementFactory(
+            indicator=factories.BenefitIndicatorFactory(project=project)
+        ),
+        {"method": "Stikprøve"},
+    ),
+    ("spending", lambda project: factories.SpendingFactory(project=project), {"note": "Rettet"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("model_name", "make", "changes"), VERSIONED, ids=[item[0] for item in VERSIONED]
+)
+def test_a_stale_admin_edit_is_refused(admin_client, project, model_name, make, changes):
+    record = make(project)
+    url = reverse(f"admin:projects_{model_name}_change", args=[record.pk])
+    data = admin_change_form(admin_client, url, **changes)
+    saved_meanwhile = type(record).objects.get(pk=record.pk)
+    saved_meanwhile.save()  # a coordinator saves after the administrator opened the form
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    record.refresh_from_db()
+    field, value = next(iter(changes.items()))
+    assert getattr(record, field) != value
+    # Opened again, the same edit is saved.
+    response = admin_client.post(url, admin_change_form(admin_client, url, **changes))
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert getattr(record, field) == value
+
+
+def test_a_measurement_added_on_the_indicator_page_updates_the_indicator_and_project(
+    admin_client, admin_user, project
+):
+    indicator = factories.BenefitIndicatorFactory(project=project)  # 1.000 → 400 hours
+    url = reverse("admin:projects_benefitindicator_change", args=[indicator.pk])
+    data = admin_change_form(admin_client, url)
+    data.update(
+        {
+            "measurements-TOTAL_FORMS": 1,
+            "measurements-0-measured_on": "2024-06-01",
+            "measurements-0-value": "700",
+            "measurements-0-method": "Tidsregistrering",
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    measurement = BenefitMeasurement.objects.get()
+    assert (measurement.project_id, measurement.entered_by) == (project.pk, admin_user)
+    indicator.refresh_from_db()
+    assert (indicator.latest_value, indicator.latest_on) == (Decimal(700), date(2024, 6, 1))
+    project.refresh_from_db()
+    assert project.realisation_percent == Decimal("50.0")
+
+
+def test_a_measurement_before_the_baseline_is_refused_on_the_indicator_page(admin_client, project):
+    indicator = factories.BenefitIndicatorFactory(project=project)  # baseline 1 January 2022
+    url = reverse("admin:projects_benefitindicator_change", args=[indicator.pk])
+    data = admin_change_form(admin_client, url)
+    data.update(
+        {
+            "measurements-TOTAL_FORMS": 1,
+            "measurements-0-measured_on": "2021-06-01",
+            "measurements-0-value": "700",
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert not BenefitMeasurement.objects.exists()
+
+
+def test_an_indicator_edit_keeps_the_measurement_written_meanwhile(admin_client, project):
+    indicator = factories.BenefitIndicatorFactory(project=project)
+    url = reverse("admin:projects_benefitindicator_change", args=[indicator.pk])
+    data = admin_change_form(admin_client, url, owner="Direktør, Borgerservice")
+    factories.BenefitMeasurementFactory(indicator=indicator, value=Decimal(550))
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.owner == "Direktør, Borgerservice"
+    assert indicator.latest_value == Decimal(550)
+
+
+def test_spending_roles_need_the_competence_ticked_in_the_admin(admin_client, project):
+    response = admin_client.post(
+        reverse("admin:projects_spending_add"),
+        {
+            "project": project.pk,
+            "year": 2023,
+            "external_hours": "0",
+            "external_dkk": "1.000.000",
+            "internal_hours": "0",
+            "internal_dkk": "0",
+            "competence_roles": "Data scientist",
+        },
+    )
+    assert response.status_code == 200
+    assert "competence_built" in response.context["adminform"].form.errors
+    assert not Spending.objects.exists()

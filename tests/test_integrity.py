@@ -18,6 +18,7 @@ from projects.models import (
     PhaseKind,
     Project,
     StatusUpdate,
+    StopReason,
 )
 from tests import factories, payloads
 
@@ -48,7 +49,9 @@ def admin_project_form(admin_client, project, **changes) -> dict:
     }
     data.update(lead_organisation=project.lead_organisation_id, **changes)
     data["opened_at_version"] = project.version
-    data.update({"phases-TOTAL_FORMS": 0, "phases-INITIAL_FORMS": 0})
+    for inline in page.context["inline_admin_formsets"]:  # no inline rows sent
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     return data
 
 
@@ -226,7 +229,9 @@ def test_the_outcome_is_not_a_free_choice_on_the_profile(signed_in, project, ope
 
 
 def test_closed_projects_leave_the_attention_list(client, reviewer, norddjurs):
-    stopped = factories.ProjectFactory(title="Stoppet projekt", lead_organisation=norddjurs)
+    stopped = factories.ProjectFactory(
+        title="Stoppet projekt", lead_organisation=norddjurs, closing_reason=StopReason.DATA
+    )
     factories.PhaseFactory(
         project=stopped,
         ended_on=date(2023, 1, 1),

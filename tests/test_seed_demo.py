@@ -4,21 +4,35 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, OuterRef
+from django.utils import timezone
 
 from projects.demo import catalogue
 from projects.demo.seed import SYNTHETIC_MARK
 from projects.models import (
     Barrier,
+    BenefitIndicator,
+    BenefitMeasurement,
     Decision,
     FundingRound,
     LessonLearned,
     Membership,
+    OperationDecision,
+    OperationDecisionKind,
     Organisation,
+    Outcome,
+    Participation,
+    ParticipationKind,
     Phase,
     Project,
+    ProjectSupplier,
+    Realisation,
+    Spending,
     StatusUpdate,
+    Supplier,
+    refresh_derived,
 )
+from projects.models.destination import refresh_indicator
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 1)
@@ -32,7 +46,23 @@ MODELS = [
     Barrier,
     Decision,
     LessonLearned,
+    Participation,
+    OperationDecision,
+    BenefitIndicator,
+    BenefitMeasurement,
+    Spending,
+    Supplier,
+    ProjectSupplier,
     get_user_model(),
+]
+DERIVED = [
+    "current_phase",
+    "current_status",
+    "last_status_on",
+    "help_requested",
+    "outcome",
+    "realisation_percent",
+    "consultant_share",
 ]
 
 
@@ -99,7 +129,14 @@ def test_synthetic_projects_are_the_same_for_the_same_seed():
         return list(
             Project.objects.filter(title__contains=SYNTHETIC_MARK)
             .order_by("title")
-            .values_list("title", "lead_organisation__name", "current_phase", "outcome")
+            .values_list(
+                "title",
+                "lead_organisation__name",
+                "current_phase",
+                "outcome",
+                "realisation_percent",
+                "consultant_share",
+            )
         )
 
     seed("--projects", "15", "--seed", "5")
@@ -140,3 +177,136 @@ def test_negative_project_count_is_refused():
 def test_malformed_date_is_refused():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("seed_demo", "--today", "28/11/2026", stdout=StringIO())
+
+
+# Where the projects end up: decisions, benefits, spending and suppliers
+
+
+@pytest.fixture
+def seeded():
+    seed("--projects", "60", "--seed", "8")
+
+
+def test_derived_fields_are_what_refresh_derived_computes(seeded):
+    projects = {row["pk"]: row for row in Project.objects.values("pk", *DERIVED)}
+    indicators = set(BenefitIndicator.objects.values_list("pk", "latest_value", "latest_on"))
+    assert any(row["realisation_percent"] is not None for row in projects.values())
+    for pk, _value, _on in indicators:
+        refresh_indicator(pk)
+    for pk in projects:
+        refresh_derived(pk)
+    assert set(BenefitIndicator.objects.values_list("pk", "latest_value", "latest_on")) == (
+        indicators
+    )
+    recomputed = {row["pk"]: row for row in Project.objects.values("pk", *DERIVED)}
+    assert [projects[pk] for pk in sorted(projects)] == [recomputed[pk] for pk in sorted(projects)]
+
+
+def test_the_real_projects_end_where_the_catalogue_says(seeded):
+    outcomes = dict(Project.objects.values_list("title", "outcome"))
+    assert {spec.title: outcomes[spec.title] for spec in catalogue.PROJECTS} == {
+        spec.title: spec.outcome for spec in catalogue.PROJECTS
+    }
+
+
+def test_closed_projects_and_organisations_that_said_no_give_a_reason(seeded):
+    closed = Project.objects.filter(outcome__in=Outcome.closed_values())
+    assert closed.filter(title__contains=SYNTHETIC_MARK).exists()
+    assert not closed.filter(closing_reason="").exists()
+    assert not closed.filter(outcome_note="").exists()
+    refusals = OperationDecision.objects.filter(decision__in=OperationDecisionKind.needing_reason())
+    assert refusals.filter(decision=OperationDecisionKind.NOT_TO).exists()
+    assert refusals.filter(decision=OperationDecisionKind.POSTPONED).exists()
+    assert refusals.values("reason_category").distinct().count() >= 4
+    assert not refusals.filter(reason_category="").exists()
+    assert not refusals.filter(reason="").exists()
+    assert (
+        not OperationDecision.objects.filter(decision=OperationDecisionKind.IN_OPERATION)
+        .exclude(reason_category="")
+        .exists()
+    )
+
+
+def test_organisations_other_than_the_lead_run_solutions_and_adopters_spread_them(seeded):
+    running = OperationDecision.objects.filter(decision=OperationDecisionKind.IN_OPERATION)
+    assert running.exclude(organisation=F("project__lead_organisation")).exists()
+    adopters = Participation.objects.filter(kind=ParticipationKind.ADOPTER)
+    assert adopters.filter(project__title="Smartmail – udbredelse").count() == 4
+    assert adopters.filter(project__title__contains=SYNTHETIC_MARK).exists()
+    for participation in adopters.filter(
+        organisation__in=running.filter(project=OuterRef("project")).values("organisation")
+    ):
+        assert participation.project.outcome == Outcome.SCALED
+    assert Project.objects.filter(outcome=Outcome.IN_OPERATION).exists()
+    for project in Project.objects.filter(outcome__in=[Outcome.IN_OPERATION, Outcome.SCALED]):
+        assert running.filter(project=project).exists()
+
+
+def test_decisions_and_indicators_belong_to_organisations_on_the_project(seeded):
+    for model in (OperationDecision, BenefitIndicator):
+        for row in model.objects.select_related("project").prefetch_related(
+            "project__participants"
+        ):
+            assert row.project.has_organisation(row.organisation_id)
+
+
+def test_benefits_are_measured_against_a_baseline(seeded):
+    mails = BenefitIndicator.objects.filter(
+        project__title="Intelligent fordeling og journalisering af mails"
+    )
+    assert not mails.filter(baseline_value=None).exists()
+    assert not mails.filter(baseline_method="").exists()
+    assert not mails.filter(owner="").exists()
+    states = {indicator.realisation.state for indicator in BenefitIndicator.objects.all()}
+    assert {Realisation.REACHED, Realisation.UNDERWAY, Realisation.AWAY} <= states
+    assert Realisation.NOT_MEASURED in states
+    assert (
+        BenefitMeasurement.objects.values("indicator")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .exists()
+    )
+    for measurement in BenefitMeasurement.objects.select_related("indicator"):
+        assert measurement.project_id == measurement.indicator.project_id
+        assert measurement.measured_on >= measurement.indicator.baseline_on
+        assert measurement.measured_on <= TODAY
+
+
+def test_spending_is_split_per_year_and_suppliers_are_records(seeded):
+    assert not Project.objects.filter(consultant_share=None).exists()
+    spending = Spending.objects.filter(project__title="Intelligent flådestyring")
+    assert spending.count() >= 5
+    assert spending.filter(competence_built=True).exclude(competence_roles="").exists()
+    assert not Spending.objects.filter(competence_built=False).exclude(competence_roles="").exists()
+    years = Spending.objects.values("project").annotate(n=Count("pk"), years=Count("year"))
+    assert all(row["n"] == row["years"] for row in years)
+    assert ProjectSupplier.objects.filter(project__title__contains=SYNTHETIC_MARK).exists()
+    for supplier in Supplier.objects.all():
+        # Fictitious: a real CVR number never begins with 0.
+        assert supplier.cvr == "" or supplier.cvr.startswith("0")
+
+
+def test_every_seeded_record_keeps_the_models_rules():
+    # Seeded up to the real today: the models refuse dates in the future.
+    call_command(
+        "seed_demo",
+        "--projects",
+        "25",
+        "--seed",
+        "9",
+        "--today",
+        timezone.localdate().isoformat(),
+        stdout=StringIO(),
+    )
+    for model in (
+        Project,
+        Participation,
+        OperationDecision,
+        BenefitIndicator,
+        BenefitMeasurement,
+        Spending,
+        Supplier,
+        ProjectSupplier,
+    ):
+        for row in model.objects.all():
+            row.full_clean()

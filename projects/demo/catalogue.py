@@ -6,19 +6,25 @@ to show how the application is used.
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from projects.models import (
     AIActRiskClass,
     AITechnique,
     Area,
     BarrierCategory,
+    BenefitKind,
     DPIAStatus,
     LessonCategory,
+    MeasurementFrequency,
+    OperationDecisionKind,
     OrganisationKind,
     Outcome,
     PhaseKind,
     Role,
     Severity,
+    StopReason,
+    SupplierRole,
     YesNoUnknown,
 )
 
@@ -102,6 +108,54 @@ class DemoLesson:
 
 
 @dataclass(frozen=True)
+class DemoDecision:
+    """An organisation's operation decision. It is dated `months_after` the project went into
+    operation (or, for a project that never did, after it closed or its last phase began)."""
+
+    organisation: str
+    decision: str
+    reason_category: str = ""
+    reason: str = ""
+    decided_by: str = ""
+    months_after: int = 0
+    expected_hours: int | None = None
+    expected_dkk: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoMeasurement:
+    months_after: int  # after the organisation's go-live (or the last phase's start)
+    value: Decimal
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class DemoIndicator:
+    kind: str
+    title: str
+    baseline: Decimal
+    baseline_method: str
+    target: Decimal | None
+    owner: str
+    organisation: str = ""  # the lead when empty
+    unit: str = ""
+    frequency: str = MeasurementFrequency.HALF_YEARLY
+    measurements: tuple[DemoMeasurement, ...] = ()
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class DemoSpending:
+    """How a project's budget was spent year by year: the external consultants' share of the
+    first year, falling each year once `in_house_roles` are built (from the second year)."""
+
+    first_external_share: int  # per cent
+    in_house_roles: str = ""
+    yearly_drop: int = 15  # percentage points a year once competence is built in-house
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class DemoProject:
     title: str
     lead: str
@@ -121,11 +175,12 @@ class DemoProject:
     dpia: str = DPIAStatus.IN_PROGRESS
     ai_act: str = AIActRiskClass.NOT_ASSESSED
     medical_device: str = YesNoUnknown.NO
-    suppliers: str = ""
-    expected_hours: int | None = None
-    realised_hours: int | None = None
-    expected_dkk: int | None = None
-    realised_dkk: int | None = None
+    closing_reason: str = ""  # required when the outcome is closed or stopped
+    adopters: tuple[str, ...] = ()  # organisations that joined to adopt the solution
+    decisions: tuple[DemoDecision, ...] = ()
+    indicators: tuple[DemoIndicator, ...] = ()
+    spending: DemoSpending = DemoSpending(60)
+    suppliers: tuple[tuple[str, str, str], ...] = ()  # supplier name, role, what they did
     benefits_note: str = ""
     on_hold: bool = False
     barriers: tuple[DemoBarrier, ...] = ()
@@ -256,6 +311,26 @@ LESSON_ETHICS = DemoLesson(
     PhaseKind.CLARIFICATION,
 )
 
+# Fictitious suppliers. Real CVR numbers never begin with 0, so these belong to no one.
+SUPPLIERS: dict[str, str] = {
+    "Nordlys Data ApS": "00000101",
+    "Kodehuset Aarhus A/S": "00000102",
+    "Jurahjørnet Advokatpartnerselskab": "00000103",
+    "Fællesdrift IT A/S": "00000104",
+    "Sprogteknologi Syd ApS": "00000105",
+    "Flådeanalyse Danmark ApS": "00000106",
+    "Ruteplan Nord ApS": "",
+    "Klimastyring ApS": "",
+    "Patologi Vision ApS": "00000107",
+    "Klinisk AI Konsulenterne I/S": "",
+    "Gevinstrådgiverne ApS": "00000108",
+}
+
+M = DemoMeasurement
+STEERING = "Styregruppen"
+TIME_STUDY = "Tidsregistrering i fire uger, opregnet til et helt år."
+SYSTEM_EXTRACT = "Udtræk fra fagsystemet for de seneste tolv måneder."
+
 PROJECTS: list[DemoProject] = [
     DemoProject(
         "Intelligent fordeling og journalisering af mails",
@@ -268,17 +343,86 @@ PROJECTS: list[DemoProject] = [
         date(2020, 3, 1),
         PhaseKind.SCALING,
         outcome=Outcome.SCALED,
-        outcome_note="I drift i Norddjurs siden 2022 og udbredt til flere kommuner.",
+        outcome_note="I drift i Norddjurs og taget i brug af flere kommuner.",
+        adopters=("Fredensborg Kommune", "Odense Kommune"),
         grant_dkk=3_800_000,
         budget_dkk=5_200_000,
         legal_basis="Databeskyttelsesforordningens art. 6, stk. 1, litra e (myndighedsudøvelse).",
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.MINIMAL,
-        suppliers="Lokal IT-leverandør; konsulent til modeltræning.",
-        expected_hours=6_000,
-        realised_hours=5_200,
-        expected_dkk=2_400_000,
-        realised_dkk=2_100_000,
+        decisions=(
+            DemoDecision(
+                "Norddjurs Kommune",
+                OperationDecisionKind.IN_OPERATION,
+                decided_by="Økonomiudvalget",
+                expected_hours=6_000,
+                expected_dkk=2_400_000,
+            ),
+            DemoDecision(
+                "Fredensborg Kommune",
+                OperationDecisionKind.IN_OPERATION,
+                decided_by="Direktionen",
+                months_after=20,
+                expected_hours=2_500,
+            ),
+            DemoDecision(
+                "Odense Kommune",
+                OperationDecisionKind.POSTPONED,
+                StopReason.INTEGRATION,
+                "Løsningen kan endnu ikke tale med vores ESDH-system. Vi tager stilling igen, "
+                "når leverandørens nye snitflade er i drift.",
+                decided_by="Borgmesterforvaltningens direktion",
+                months_after=24,
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.HOURS,
+                "Timer brugt på at fordele og journalisere borgermails",
+                Decimal(7_800),
+                TIME_STUDY + " Målt i tre fælles postkasser.",
+                Decimal(1_800),
+                "Afdelingsleder, Borgerservice",
+                measurements=(
+                    M(6, Decimal(4_600), TIME_STUDY),
+                    M(12, Decimal(3_100), TIME_STUDY),
+                    M(24, Decimal(2_600), TIME_STUDY),
+                ),
+                evidence="Gevinstopfølgning forelagt økonomiudvalget.",
+            ),
+            DemoIndicator(
+                BenefitKind.QUALITY,
+                "Andel mails journaliseret korrekt første gang",
+                Decimal(82),
+                "Stikprøve på 400 mails, kontrolleret af journalisationsenheden.",
+                Decimal(95),
+                "Afdelingsleder, Borgerservice",
+                unit="%",
+                measurements=(
+                    M(6, Decimal(90), "Stikprøve på 400 mails."),
+                    M(18, Decimal(96), "Stikprøve på 400 mails."),
+                ),
+            ),
+            DemoIndicator(
+                BenefitKind.HOURS,
+                "Timer brugt på journalisering af mails i Fredensborg",
+                Decimal(2_900),
+                TIME_STUDY,
+                Decimal(1_000),
+                "Teamleder, Digitalisering og Service",
+                organisation="Fredensborg Kommune",
+                measurements=(M(3, Decimal(2_100), TIME_STUDY),),
+            ),
+        ),
+        spending=DemoSpending(
+            70,
+            "Datavidenskabsmand, produktejer",
+            note="Modeltræningen blev købt ind; driften varetages af egne medarbejdere.",
+        ),
+        suppliers=(
+            ("Nordlys Data ApS", SupplierRole.DEVELOPMENT, "Træning af sprogmodellen"),
+            ("Fællesdrift IT A/S", SupplierRole.OPERATION, "Drift og integration til ESDH"),
+        ),
         benefits_note="Tidsmåling på tre postkasser før og efter idriftsættelse.",
         barriers=(DATA_ACCESS, FREE_TEXT, INTEGRATION),
         lessons=(LESSON_DATA_EXTRACT, LESSON_JOURNAL),
@@ -293,14 +437,87 @@ PROJECTS: list[DemoProject] = [
         "ti kommuner med fælles drift.",
         date(2022, 1, 1),
         PhaseKind.IMPLEMENTATION,
-        participants=("Syddjurs Kommune", "Favrskov Kommune", "Slagelse Kommune", "Vejen Kommune"),
+        outcome=Outcome.SCALED,
+        outcome_note="Taget i brug i Syddjurs og Favrskov; flere kommuner følger.",
+        adopters=("Syddjurs Kommune", "Favrskov Kommune", "Slagelse Kommune", "Vejen Kommune"),
         grant_dkk=5_500_000,
         budget_dkk=7_000_000,
         legal_basis="Databeskyttelsesforordningens art. 6, stk. 1, litra e.",
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.MINIMAL,
-        expected_hours=40_000,
-        expected_dkk=16_000_000,
+        decisions=(
+            DemoDecision(
+                "Norddjurs Kommune",
+                OperationDecisionKind.IN_OPERATION,
+                decided_by="Økonomiudvalget",
+                expected_dkk=16_000_000,
+            ),
+            DemoDecision(
+                "Syddjurs Kommune",
+                OperationDecisionKind.IN_OPERATION,
+                decided_by="Direktionen",
+                months_after=2,
+                expected_hours=3_000,
+            ),
+            DemoDecision(
+                "Favrskov Kommune",
+                OperationDecisionKind.IN_OPERATION,
+                decided_by="Direktionen",
+                months_after=4,
+                expected_hours=2_200,
+            ),
+            DemoDecision(
+                "Slagelse Kommune",
+                OperationDecisionKind.POSTPONED,
+                StopReason.CAPACITY,
+                "Borgerservice er midt i en omorganisering. Vi tager løsningen i brug, når "
+                "de nye teams er på plads.",
+                decided_by="Koncernledelsen",
+                months_after=4,
+            ),
+            DemoDecision("Vejen Kommune", OperationDecisionKind.UNDECIDED),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.DKK,
+                "Sparede kroner om året i de deltagende kommuner",
+                Decimal(0),
+                "Ingen besparelse før løsningen tages i brug.",
+                Decimal(16_000_000),
+                "Digitaliseringschef, Norddjurs Kommune",
+                frequency=MeasurementFrequency.YEARLY,
+                measurements=(M(10, Decimal(4_100_000), "Opgjort ud fra frigjorte timer."),),
+            ),
+            DemoIndicator(
+                BenefitKind.HOURS,
+                "Timer brugt på journalisering af mails i Favrskov",
+                Decimal(2_400),
+                TIME_STUDY,
+                Decimal(900),
+                "Afdelingsleder, Borgerservice",
+                organisation="Favrskov Kommune",
+                measurements=(M(4, Decimal(1_700), TIME_STUDY),),
+            ),
+            DemoIndicator(
+                BenefitKind.HOURS,
+                "Timer brugt på journalisering af mails i Slagelse",
+                Decimal(4_100),
+                TIME_STUDY,
+                Decimal(1_500),
+                "Afdelingsleder, Borgerservice",
+                organisation="Slagelse Kommune",
+            ),
+        ),
+        spending=DemoSpending(
+            45,
+            "Produktejer, driftsansvarlig",
+            note="Fælles driftsorganisation i Norddjurs; konsulenter kun til integrationer.",
+        ),
+        suppliers=(
+            ("Fællesdrift IT A/S", SupplierRole.OPERATION, "Fælleskommunal drift"),
+            ("Nordlys Data ApS", SupplierRole.LICENCE, "Licens til sprogmodellen"),
+            ("Jurahjørnet Advokatpartnerselskab", SupplierRole.LEGAL, "Databehandleraftaler"),
+        ),
         barriers=(INTEGRATION, BUSINESS_CASE, SUPPLIER_LOCKIN),
         lessons=(LESSON_TEAM,),
         help_text="Vi ønsker hjælp til en fælleskommunal driftsaftale.",
@@ -315,9 +532,42 @@ PROJECTS: list[DemoProject] = [
         date(2020, 4, 1),
         PhaseKind.TRIAL,
         outcome=Outcome.CLOSED,
+        closing_reason=StopReason.NO_LEGAL_BASIS,
         outcome_note="Afsluttet efter afprøvning: manglende hjemmel til drift.",
         participants=("Københavns Kommune",),
         ai_act=AIActRiskClass.HIGH,
+        decisions=(
+            DemoDecision(
+                "Odense Kommune",
+                OperationDecisionKind.NOT_TO,
+                StopReason.NO_LEGAL_BASIS,
+                "Beskæftigelseslovgivningen giver ikke hjemmel til at profilere ledige med en "
+                "model i den daglige sagsbehandling.",
+                decided_by="Beskæftigelses- og Integrationsudvalget",
+            ),
+            DemoDecision(
+                "Københavns Kommune",
+                OperationDecisionKind.NOT_TO,
+                StopReason.DATA_PROTECTION,
+                "Konsekvensanalysen viste en for høj risiko for de lediges rettigheder.",
+                decided_by="Beskæftigelses- og Integrationsforvaltningen",
+                months_after=1,
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.CITIZEN,
+                "Gennemsnitlig tid fra ledighed til job",
+                Decimal(26),
+                "Udtræk fra jobcentrets fagsystem for 2019.",
+                Decimal(22),
+                "Jobcenterchef, Odense Kommune",
+                unit="uger",
+                measurements=(M(0, Decimal(25), "Afprøvning med 300 ledige."),),
+            ),
+        ),
+        spending=DemoSpending(75),
+        suppliers=(("Kodehuset Aarhus A/S", SupplierRole.DEVELOPMENT, "Udvikling af modellen"),),
         barriers=(GDPR_BASIS, ETHICS_PROFILING),
         lessons=(LESSON_LEGAL_EARLY, LESSON_ETHICS),
     ),
@@ -331,8 +581,21 @@ PROJECTS: list[DemoProject] = [
         date(2020, 5, 1),
         PhaseKind.DEVELOPMENT,
         outcome=Outcome.CLOSED,
+        closing_reason=StopReason.DATA,
         outcome_note="Modellens træfsikkerhed var for lav til afprøvning.",
         ai_act=AIActRiskClass.HIGH,
+        decisions=(
+            DemoDecision(
+                "Københavns Kommune",
+                OperationDecisionKind.NOT_TO,
+                StopReason.DATA,
+                "Kompetencerne står i fritekst af svingende kvalitet, og modellen ramte kun "
+                "rigtigt i hvert tredje forslag.",
+                decided_by=STEERING,
+            ),
+        ),
+        spending=DemoSpending(80),
+        suppliers=(("Kodehuset Aarhus A/S", SupplierRole.DEVELOPMENT, "Prototype"),),
         barriers=(DATA_ACCESS, FREE_TEXT),
         lessons=(LESSON_DATA_EXTRACT,),
     ),
@@ -346,9 +609,21 @@ PROJECTS: list[DemoProject] = [
         date(2020, 4, 1),
         PhaseKind.CLARIFICATION,
         outcome=Outcome.STOPPED,
+        closing_reason=StopReason.OTHER,
         outcome_note="Stoppet af styregruppen efter etisk og juridisk vurdering.",
         ai_act=AIActRiskClass.HIGH,
         dpia=DPIAStatus.COMPLETED,
+        decisions=(
+            DemoDecision(
+                "Frederiksberg Kommune",
+                OperationDecisionKind.NOT_TO,
+                StopReason.OTHER,
+                "Det etiske råd frarådede at lade en model pege på ledige, der bør sanktioneres.",
+                decided_by="Beskæftigelsesudvalget",
+            ),
+        ),
+        spending=DemoSpending(40),
+        suppliers=(("Jurahjørnet Advokatpartnerselskab", SupplierRole.LEGAL, "Hjemmelsvurdering"),),
         barriers=(ETHICS_PROFILING, LEGAL_WORKLOAD),
         lessons=(LESSON_ETHICS,),
     ),
@@ -362,8 +637,31 @@ PROJECTS: list[DemoProject] = [
         date(2020, 3, 1),
         PhaseKind.TRIAL,
         outcome=Outcome.CLOSED,
+        closing_reason=StopReason.NO_LEGAL_BASIS,
         outcome_note="Afprøvningen viste værdi, men hjemmelsgrundlaget til drift mangler.",
         ai_act=AIActRiskClass.HIGH,
+        decisions=(
+            DemoDecision(
+                "Aalborg Kommune",
+                OperationDecisionKind.POSTPONED,
+                StopReason.NO_LEGAL_BASIS,
+                "Vi venter på en afklaring af, om serviceloven giver hjemmel til at bruge "
+                "modellen i visitationen. Løsningen tages i brug, hvis hjemlen kommer.",
+                decided_by="Ældre- og Handicapudvalget",
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.HOURS,
+                "Terapeuttimer brugt på visitation til rehabilitering",
+                Decimal(2_600),
+                TIME_STUDY,
+                Decimal(1_800),
+                "Leder af visitationen, Ældre- og Handicapforvaltningen",
+            ),
+        ),
+        spending=DemoSpending(65),
+        suppliers=(("Nordlys Data ApS", SupplierRole.DEVELOPMENT, "Prædiktionsmodel"),),
         barriers=(GDPR_BASIS, DATA_ACCESS),
         lessons=(LESSON_LEGAL_EARLY,),
     ),
@@ -380,8 +678,48 @@ PROJECTS: list[DemoProject] = [
         personal_data=YesNoUnknown.YES,
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.LIMITED,
-        expected_hours=3_000,
-        realised_hours=1_900,
+        decisions=(
+            DemoDecision(
+                "Københavns Kommune",
+                OperationDecisionKind.IN_OPERATION,
+                decided_by="Teknik- og Miljøudvalget",
+                expected_hours=3_000,
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.HOURS,
+                "Sagsbehandlertimer brugt på fuldstændighedstjek",
+                Decimal(5_200),
+                SYSTEM_EXTRACT,
+                Decimal(2_200),
+                "Centerchef, Byggeri",
+                measurements=(
+                    M(6, Decimal(4_300), SYSTEM_EXTRACT),
+                    M(12, Decimal(3_300), SYSTEM_EXTRACT),
+                ),
+            ),
+            DemoIndicator(
+                BenefitKind.CITIZEN,
+                "Gennemsnitlig svartid på fuldstændighedstjek",
+                Decimal(28),
+                SYSTEM_EXTRACT,
+                Decimal(10),
+                "Centerchef, Byggeri",
+                unit="dage",
+                frequency=MeasurementFrequency.QUARTERLY,
+                measurements=(
+                    M(3, Decimal(21), SYSTEM_EXTRACT),
+                    M(6, Decimal(16), SYSTEM_EXTRACT),
+                    M(9, Decimal(14), SYSTEM_EXTRACT),
+                ),
+            ),
+        ),
+        spending=DemoSpending(55, "Dataanalytiker, produktejer", yearly_drop=10),
+        suppliers=(
+            ("Sprogteknologi Syd ApS", SupplierRole.DEVELOPMENT, "Tekstklassifikation"),
+            ("Fællesdrift IT A/S", SupplierRole.OPERATION, "Drift"),
+        ),
         barriers=(INTEGRATION,),
         lessons=(LESSON_JOURNAL,),
     ),
@@ -396,6 +734,29 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.TRIAL,
         on_hold=True,
         ai_act=AIActRiskClass.HIGH,
+        decisions=(
+            DemoDecision(
+                "Aarhus Kommune",
+                OperationDecisionKind.POSTPONED,
+                StopReason.NO_LEGAL_BASIS,
+                "Drift afventer styrelsens vurdering af hjemmel; afprøvningen er sat i bero.",
+                decided_by="Socialudvalget",
+                months_after=3,
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.QUALITY,
+                "Andel underretninger vurderet inden for 24 timer",
+                Decimal(71),
+                SYSTEM_EXTRACT,
+                Decimal(95),
+                "Afsnitsleder, Børn og Familie",
+                unit="%",
+                frequency=MeasurementFrequency.QUARTERLY,
+            ),
+        ),
+        spending=DemoSpending(50, "Datavidenskabsmand"),
         barriers=(GDPR_BASIS, ETHICS_PROFILING),
         lessons=(LESSON_ETHICS,),
         help_text="Vi har brug for styrelsens vurdering af hjemmel til drift.",
@@ -420,8 +781,95 @@ PROJECTS: list[DemoProject] = [
         personal_data=YesNoUnknown.YES,
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.MINIMAL,
-        expected_dkk=3_000_000,
-        realised_dkk=2_700_000,
+        decisions=(
+            DemoDecision(
+                "Syddjurs Kommune",
+                OperationDecisionKind.IN_OPERATION,
+                decided_by="Økonomiudvalget",
+                expected_dkk=3_000_000,
+            ),
+            DemoDecision(
+                "Favrskov Kommune",
+                OperationDecisionKind.IN_OPERATION,
+                decided_by="Direktionen",
+                months_after=3,
+                expected_dkk=1_200_000,
+            ),
+            DemoDecision(
+                "Aarhus Kommune",
+                OperationDecisionKind.NOT_TO,
+                StopReason.BUSINESS_CASE,
+                "Vores flåde er allerede optimeret med leverandørens eget værktøj; den ekstra "
+                "gevinst dækker ikke udgiften til drift.",
+                decided_by="Teknik og Miljø, direktionen",
+                months_after=2,
+            ),
+            DemoDecision(
+                "Slagelse Kommune",
+                OperationDecisionKind.NOT_TO,
+                StopReason.DATA,
+                "Kun hver tredje bil har en GPS-enhed, der leverer data i brugbar kvalitet.",
+                decided_by="Koncernledelsen",
+                months_after=4,
+            ),
+            DemoDecision(
+                "Sønderborg Kommune",
+                OperationDecisionKind.POSTPONED,
+                StopReason.SUPPLIER,
+                "Vi afventer udbuddet af en ny telematikleverandør, før vi tager løsningen i brug.",
+                decided_by="Direktionen",
+                months_after=6,
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.DKK,
+                "Udgifter til kommunens bilflåde",
+                Decimal(20_000_000),
+                "Regnskab for leasing, brændstof og vedligehold af flåden i 2020.",
+                Decimal(17_000_000),
+                "Driftschef, Materielgården",
+                unit="kr. om året",
+                frequency=MeasurementFrequency.YEARLY,
+                measurements=(
+                    M(12, Decimal(18_100_000), "Årsregnskab for flåden."),
+                    M(24, Decimal(17_300_000), "Årsregnskab for flåden."),
+                ),
+                evidence="Slutevalueringen, afsnit 4.",
+            ),
+            DemoIndicator(
+                BenefitKind.QUALITY,
+                "CO2-udledning fra bilflåden",
+                Decimal(1_400),
+                "Beregnet ud fra brændstofforbrug og kørte kilometer i 2020.",
+                Decimal(980),
+                "Klimakoordinator, Natur og Miljø",
+                unit="ton CO2 om året",
+                frequency=MeasurementFrequency.YEARLY,
+                measurements=(M(12, Decimal(1_050), "Beregnet som ved nulpunktet."),),
+            ),
+            DemoIndicator(
+                BenefitKind.QUALITY,
+                "Antal køretøjer i flåden",
+                Decimal(180),
+                "Optælling i flådestyringssystemet.",
+                Decimal(153),
+                "Flådeansvarlig, Favrskov Kommune",
+                organisation="Favrskov Kommune",
+                unit="køretøjer",
+                measurements=(
+                    M(6, Decimal(176), "Optælling i flådestyringssystemet."),
+                    M(12, Decimal(184), "Optælling; hjemmeplejen fik ti ekstra biler."),
+                ),
+            ),
+        ),
+        spending=DemoSpending(
+            65, "Dataanalytiker, flådekoordinator", note="Analysen blev bygget op internt."
+        ),
+        suppliers=(
+            ("Flådeanalyse Danmark ApS", SupplierRole.DEVELOPMENT, "Optimeringsmodel"),
+            ("Gevinstrådgiverne ApS", SupplierRole.CONSULTING, "Slutevaluering"),
+        ),
         benefits_note="Omkring 15 % færre køretøjer og udgifter, omkring 30 % mindre CO2.",
         barriers=(DATA_ACCESS, SUPPLIER_LOCKIN),
         lessons=(LESSON_DATA_EXTRACT, LESSON_TEAM),
@@ -438,7 +886,21 @@ PROJECTS: list[DemoProject] = [
         personal_data=YesNoUnknown.NO,
         dpia=DPIAStatus.NOT_REQUIRED,
         ai_act=AIActRiskClass.MINIMAL,
-        expected_dkk=1_500_000,
+        decisions=(DemoDecision("Københavns Kommune", OperationDecisionKind.UNDECIDED),),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.DKK,
+                "Energiudgift i 40 pilotbygninger",
+                Decimal(12_500_000),
+                "Fjernvarme- og elregninger for 2020, graddagekorrigeret.",
+                Decimal(11_000_000),
+                "Energichef, Københavns Ejendomme",
+                unit="kr. om året",
+                measurements=(M(6, Decimal(12_100_000), "Måleraflæsning i afprøvningen."),),
+            ),
+        ),
+        spending=DemoSpending(60),
+        suppliers=(("Klimastyring ApS", SupplierRole.LICENCE, "Styringsplatform"),),
         barriers=(INTEGRATION,),
     ),
     DemoProject(
@@ -452,7 +914,40 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.TRIAL,
         participants=("Syddjurs Kommune",),
         ai_act=AIActRiskClass.LIMITED,
-        expected_hours=12_000,
+        decisions=(
+            DemoDecision("Aalborg Kommune", OperationDecisionKind.UNDECIDED),
+            DemoDecision(
+                "Syddjurs Kommune",
+                OperationDecisionKind.POSTPONED,
+                StopReason.INTEGRATION,
+                "Vores omsorgssystem skal opgraderes, før ruteplanerne kan overføres automatisk.",
+                decided_by="Direktionen",
+                months_after=2,
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.HOURS,
+                "Køretid i hjemmeplejen",
+                Decimal(48_000),
+                "Køretid fra ruteplanlægningssystemet for 2021.",
+                Decimal(36_000),
+                "Chef for Hjemmeplejen, Aalborg Kommune",
+            ),
+            DemoIndicator(
+                BenefitKind.CITIZEN,
+                "Borgernes tilfredshed med besøgstiderne",
+                Decimal("3.6"),
+                "Spørgeskema til 250 borgere i hjemmeplejen.",
+                Decimal("4.2"),
+                "Leder af Hjemmeplejen, Syddjurs Kommune",
+                organisation="Syddjurs Kommune",
+                unit="gennemsnit på skala 1–5",
+                frequency=MeasurementFrequency.YEARLY,
+            ),
+        ),
+        spending=DemoSpending(70, "Planlægningsansvarlig"),
+        suppliers=(("Ruteplan Nord ApS", SupplierRole.DEVELOPMENT, "Optimeringsmotor"),),
         barriers=(DATA_ACCESS, LEGAL_WORKLOAD),
         lessons=(LESSON_DATA_EXTRACT,),
     ),
@@ -466,11 +961,56 @@ PROJECTS: list[DemoProject] = [
         date(2022, 1, 1),
         PhaseKind.IMPLEMENTATION,
         outcome=Outcome.CLOSED,
+        closing_reason=StopReason.SUPPLIER,
         outcome_note="Afsluttet med slutrapport; løsningen overdrages til fællesoffentlig drift.",
         participants=("Vejen Kommune", "Fredensborg Kommune"),
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.LIMITED,
-        expected_hours=4_000,
+        decisions=(
+            DemoDecision(
+                "Sønderborg Kommune",
+                OperationDecisionKind.POSTPONED,
+                StopReason.SUPPLIER,
+                "Løsningen tages i brug, når den fællesoffentlige driftsaftale er indgået.",
+                decided_by="Økonomiudvalget",
+                expected_hours=4_000,
+            ),
+            DemoDecision(
+                "Vejen Kommune",
+                OperationDecisionKind.POSTPONED,
+                StopReason.CAPACITY,
+                "Vi har ikke ressourcer til oplæring i år og venter på den fælles drift.",
+                decided_by="Direktionen",
+                months_after=1,
+            ),
+            DemoDecision(
+                "Fredensborg Kommune",
+                OperationDecisionKind.NOT_TO,
+                StopReason.BUSINESS_CASE,
+                "Vi behandler for få aktindsigtssager til, at licensen betaler sig.",
+                decided_by="Direktionen",
+                months_after=1,
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.HOURS,
+                "Timer brugt på aktindsigtssager",
+                Decimal(4_800),
+                "Tidsregistrering på 60 sager i 2022, opregnet til et år.",
+                Decimal(2_900),
+                "Leder af Jura og Aktindsigt",
+                measurements=(
+                    M(0, Decimal(3_700), "Tidsregistrering på 40 sager i afprøvningen."),
+                ),
+                evidence="Slutrapportens afsnit om gevinster.",
+            ),
+        ),
+        spending=DemoSpending(85),
+        suppliers=(
+            ("Sprogteknologi Syd ApS", SupplierRole.DEVELOPMENT, "Anonymiseringsmodel"),
+            ("Jurahjørnet Advokatpartnerselskab", SupplierRole.LEGAL, "Vurdering af aktindsigt"),
+        ),
         benefits_note="Forventet 33–50 % mindre manuelt tidsforbrug ved aktindsigt.",
         barriers=(FREE_TEXT, BUSINESS_CASE),
         lessons=(LESSON_TEAM,),
@@ -485,9 +1025,22 @@ PROJECTS: list[DemoProject] = [
         date(2020, 3, 1),
         PhaseKind.TRIAL,
         outcome=Outcome.CLOSED,
+        closing_reason=StopReason.REGULATION,
         outcome_note="Ikke idriftsat: krav om CE-mærkning som medicinsk udstyr.",
         medical_device=YesNoUnknown.YES,
         ai_act=AIActRiskClass.HIGH,
+        decisions=(
+            DemoDecision(
+                "Region Syddanmark",
+                OperationDecisionKind.NOT_TO,
+                StopReason.REGULATION,
+                "Modellen er medicinsk udstyr i klasse IIa, og en CE-mærkning koster mere, end "
+                "regionen kan forsvare for én akutmodtagelse.",
+                decided_by="Koncerndirektionen",
+            ),
+        ),
+        spending=DemoSpending(50),
+        suppliers=(("Klinisk AI Konsulenterne I/S", SupplierRole.CONSULTING, "MDR-vurdering"),),
         barriers=(MDR_QUESTION, DATA_ACCESS),
         lessons=(LESSON_MDR,),
     ),
@@ -503,7 +1056,31 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.TRIAL,
         medical_device=YesNoUnknown.YES,
         ai_act=AIActRiskClass.HIGH,
-        suppliers="Leverandør af CE-mærket billedanalyseplatform.",
+        decisions=(
+            DemoDecision(
+                "Region Syddanmark",
+                OperationDecisionKind.POSTPONED,
+                StopReason.REGULATION,
+                "Leverandørens nye version er endnu ikke CE-mærket; vi venter med drift.",
+                decided_by="Koncerndirektionen",
+                months_after=4,
+            ),
+        ),
+        indicators=(
+            DemoIndicator(
+                BenefitKind.QUALITY,
+                "Svartid på prostatabiopsier",
+                Decimal(9),
+                "Udtræk fra patologisystemet for 2019.",
+                Decimal(5),
+                "Ledende overlæge, Patologisk Afdeling",
+                unit="dage",
+                frequency=MeasurementFrequency.QUARTERLY,
+                measurements=(M(2, Decimal(7), "Udtræk fra patologisystemet."),),
+            ),
+        ),
+        spending=DemoSpending(60, "Klinisk dataanalytiker"),
+        suppliers=(("Patologi Vision ApS", SupplierRole.LICENCE, "CE-mærket billedanalyse"),),
         barriers=(MDR_QUESTION,),
         lessons=(LESSON_MDR,),
     ),
@@ -518,6 +1095,7 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.DEVELOPMENT,
         medical_device=YesNoUnknown.UNKNOWN,
         ai_act=AIActRiskClass.HIGH,
+        spending=DemoSpending(55),
         barriers=(MDR_QUESTION, FREE_TEXT),
     ),
     DemoProject(
@@ -531,6 +1109,12 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.TRIAL,
         medical_device=YesNoUnknown.UNKNOWN,
         ai_act=AIActRiskClass.HIGH,
+        decisions=(DemoDecision("Region Hovedstaden", OperationDecisionKind.UNDECIDED),),
+        spending=DemoSpending(70),
+        suppliers=(
+            ("Sprogteknologi Syd ApS", SupplierRole.LICENCE, "Dansk talegenkendelse"),
+            ("Klinisk AI Konsulenterne I/S", SupplierRole.CONSULTING, "AI-forordningen"),
+        ),
         barriers=(MDR_QUESTION, GDPR_BASIS),
         lessons=(LESSON_MDR,),
         help_text="Ønsker sparring om AI-forordningens krav til højrisikosystemer.",
@@ -546,6 +1130,19 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.DEVELOPMENT,
         medical_device=YesNoUnknown.YES,
         ai_act=AIActRiskClass.HIGH,
+        indicators=(
+            DemoIndicator(
+                BenefitKind.CITIZEN,
+                "Unødvendige kontrolbesøg pr. patient om året",
+                Decimal("4.0"),
+                "Journalaudit af 200 patientforløb i 2021.",
+                Decimal("2.5"),
+                "Klinikchef, Øjenafdelingen",
+                unit="besøg",
+                frequency=MeasurementFrequency.YEARLY,
+            ),
+        ),
+        spending=DemoSpending(45, "Klinisk datavidenskabsmand"),
         barriers=(MDR_QUESTION, DATA_ACCESS),
     ),
     DemoProject(
@@ -559,6 +1156,7 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.DEVELOPMENT,
         medical_device=YesNoUnknown.UNKNOWN,
         ai_act=AIActRiskClass.HIGH,
+        spending=DemoSpending(60),
         barriers=(DATA_ACCESS, LEGAL_WORKLOAD),
         lessons=(LESSON_DATA_EXTRACT,),
     ),

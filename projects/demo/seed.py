@@ -14,26 +14,43 @@ from projects.models import (
     Area,
     Barrier,
     BarrierCategory,
+    BenefitIndicator,
+    BenefitMeasurement,
     Decision,
     DPIAStatus,
     FundingRound,
     LessonCategory,
     LessonLearned,
     Membership,
+    OperationDecision,
     Organisation,
     OrganisationKind,
     Outcome,
+    Participation,
+    ParticipationKind,
     Phase,
     PhaseKind,
     Project,
+    ProjectSupplier,
     Role,
     Severity,
+    Spending,
     StatusUpdate,
+    Supplier,
     YesNoUnknown,
 )
 
 from . import catalogue
 from .catalogue import DemoBarrier, DemoLesson
+from .destination import (
+    CLOSING_NOTES,
+    CLOSING_REASON_WEIGHTS,
+    Destination,
+    real_destination,
+    settle,
+    synthetic_destination,
+    synthetic_suppliers,
+)
 from .timeline import Timeline, build_timeline
 
 User = get_user_model()
@@ -93,30 +110,64 @@ def _coordinators() -> dict[int, object]:
     return authors
 
 
-def _insert(
-    projects: list[Project],
-    timelines: list[Timeline],
-    participants: list[tuple[Project, Organisation]],
-) -> None:
-    """Insert projects and everything under them, parents first so that ids are known."""
-    Project.objects.bulk_create(projects, batch_size=BATCH)
-    Project.participants.through.objects.bulk_create(
+def ensure_suppliers(suppliers: list[tuple[str, str]]) -> dict[str, int]:
+    """The supplier records for these names (and CVR numbers), created where missing; their
+    ids by lower-case name (names are unique whatever their case). Lower-cased in Python:
+    SQLite's LOWER() leaves Æ, Ø and Å alone."""
+
+    def stored() -> dict[str, int]:
+        return {name.lower(): pk for name, pk in Supplier.objects.values_list("name", "pk")}
+
+    existing = stored()
+    taken = set(Supplier.objects.exclude(cvr="").values_list("cvr", flat=True))
+    wanted = {name.lower(): (name, cvr) for name, cvr in suppliers}
+    Supplier.objects.bulk_create(
         [
-            Project.participants.through(project_id=project.pk, organisation_id=organisation.pk)
-            for project, organisation in participants
+            # A CVR number already on another record stays there.
+            Supplier(name=name, cvr="" if cvr in taken else cvr)
+            for key, (name, cvr) in wanted.items()
+            if key not in existing
+        ]
+    )
+    return stored()
+
+
+@dataclass
+class Planned:
+    """A project about to be inserted, with everything under it."""
+
+    project: Project
+    timeline: Timeline
+    participants: list[tuple[Organisation, str]]  # organisation, participation kind
+    destination: Destination
+
+
+def _insert(planned: list[Planned], supplier_ids: dict[str, int]) -> None:
+    """Insert projects and everything under them, parents first so that ids are known. The
+    derived fields are set beforehand (see `settle`): bulk inserts send no signals."""
+    Project.objects.bulk_create([plan.project for plan in planned], batch_size=BATCH)
+    Participation.objects.bulk_create(
+        [
+            Participation(project=plan.project, organisation=organisation, kind=kind)
+            for plan in planned
+            for organisation, kind in plan.participants
         ],
         batch_size=BATCH,
     )
-    for model, attribute in [
-        (Phase, "phases"),
-        (StatusUpdate, "updates"),
-        (Barrier, "barriers"),
-        (Decision, "decisions"),
+    timelines = [plan.timeline for plan in planned]
+    destinations = [plan.destination for plan in planned]
+    for model, rows in [
+        (Phase, [row for timeline in timelines for row in timeline.phases]),
+        (StatusUpdate, [row for timeline in timelines for row in timeline.updates]),
+        (Barrier, [row for timeline in timelines for row in timeline.barriers]),
+        (Decision, [row for timeline in timelines for row in timeline.decisions]),
+        (LessonLearned, [row for timeline in timelines for row in timeline.lessons]),
+        (OperationDecision, [row for plan in destinations for row in plan.decisions]),
+        (BenefitIndicator, [row for plan in destinations for row in plan.indicators]),
+        (BenefitMeasurement, [row for plan in destinations for row in plan.measurements]),
+        (Spending, [row for plan in destinations for row in plan.spending]),
     ]:
-        rows = [row for timeline in timelines for row in getattr(timeline, attribute)]
         model.objects.bulk_create(rows, batch_size=BATCH)
-    lessons = [row for timeline in timelines for row in timeline.lessons]
-    LessonLearned.objects.bulk_create(lessons, batch_size=BATCH)
     Decision.barriers.through.objects.bulk_create(
         [
             Decision.barriers.through(decision_id=decision.pk, barrier_id=barrier.pk)
@@ -125,15 +176,26 @@ def _insert(
         ],
         batch_size=BATCH,
     )
+    ProjectSupplier.objects.bulk_create(
+        [
+            ProjectSupplier(
+                project=plan.project, supplier_id=supplier_ids[name.lower()], role=role, note=note
+            )
+            for plan in planned
+            for name, role, note in plan.destination.suppliers
+        ],
+        batch_size=BATCH,
+    )
 
 
 def seed_real_projects(report: SeedReport, *, today: date) -> None:
-    """The programme's real projects from the catalogue, each with its invented history."""
+    """The programme's real projects from the catalogue, each with its invented history and
+    where it ended up."""
     organisations = {o.name: o for o in Organisation.objects.all()}
     rounds = {r.name: r for r in FundingRound.objects.all()}
     authors = _coordinators()
     existing = set(Project.objects.values_list("title", "lead_organisation__name"))
-    projects, timelines, participants = [], [], []
+    planned = []
     for spec in catalogue.PROJECTS:
         if (spec.title, spec.lead) in existing:
             continue
@@ -153,38 +215,51 @@ def seed_real_projects(report: SeedReport, *, today: date) -> None:
             planned_end_date=spec.start + timedelta(days=3 * 365),
             outcome=spec.outcome,
             outcome_note=spec.outcome_note,
+            closing_reason=spec.closing_reason,
             personal_data=spec.personal_data,
             legal_basis=spec.legal_basis,
             dpia_status=spec.dpia,
             ai_act_risk_class=spec.ai_act,
             medical_device=spec.medical_device,
-            suppliers=spec.suppliers,
-            expected_hours_per_year=spec.expected_hours,
-            realised_hours_per_year=spec.realised_hours,
-            expected_dkk_per_year=spec.expected_dkk,
-            realised_dkk_per_year=spec.realised_dkk,
             benefits_note=spec.benefits_note,
         )
         rng = random.Random(spec.title)
-        timelines.append(
-            build_timeline(
-                project,
-                rng=rng,
-                today=today,
-                reached=PhaseKind(spec.reached),
-                on_hold=spec.on_hold,
-                update_count=max((today - spec.start).days // 61, 1),
-                barriers=list(spec.barriers),
-                lessons=list(spec.lessons),
-                author=authors.get(lead.pk),
-                help_text=spec.help_text,
-            )
+        timeline = build_timeline(
+            project,
+            rng=rng,
+            today=today,
+            reached=PhaseKind(spec.reached),
+            on_hold=spec.on_hold,
+            update_count=max((today - spec.start).days // 61, 1),
+            barriers=list(spec.barriers),
+            lessons=list(spec.lessons),
+            author=authors.get(lead.pk),
+            help_text=spec.help_text,
         )
-        projects.append(project)
-        participants += [(project, organisations[name]) for name in spec.participants]
+        destination = real_destination(
+            spec,
+            project,
+            timeline,
+            organisations=organisations,
+            authors=authors,
+            rng=rng,
+            today=today,
+        )
+        settle(
+            project,
+            timeline,
+            destination,
+            adopter_ids={organisations[name].pk for name in spec.adopters},
+        )
+        participants = [
+            (organisations[name], ParticipationKind.PARTNER) for name in spec.participants
+        ]
+        participants += [(organisations[name], ParticipationKind.ADOPTER) for name in spec.adopters]
+        planned.append(Planned(project, timeline, participants, destination))
+    supplier_ids = ensure_suppliers(list(catalogue.SUPPLIERS.items()))
     with transaction.atomic():
-        _insert(projects, timelines, participants)
-    report.projects += len(projects)
+        _insert(planned, supplier_ids)
+    report.projects += len(planned)
 
 
 # Synthetic projects: distributions chosen to look like a national portfolio.
@@ -286,6 +361,9 @@ def seed_synthetic(
     rounds = list(FundingRound.objects.order_by("year"))
     authors = _coordinators()
     areas = list(Area)
+    pool = synthetic_suppliers()
+    supplier_ids = ensure_suppliers(pool)
+    supplier_names = [name for name, _cvr in pool]
     for first in range(0, count, chunk):
         numbers = range(first, min(first + chunk, count))
         plans = []
@@ -298,72 +376,110 @@ def seed_synthetic(
                 "title", flat=True
             )
         )
-        projects, timelines, participants = [], [], []
+        planned = []
         for rng, area, title in plans:
             if title in existing:
                 continue
-            lead = rng.choice(partners)
-            reached = rng.choices(list(_REACHED_WEIGHTS), weights=list(_REACHED_WEIGHTS.values()))[
-                0
-            ]
-            phases_reached = list(PhaseKind).index(reached) + 1
-            start = today - timedelta(days=rng.randint(90 * phases_reached + 60, 2900))
-            outcome = Outcome.ONGOING
-            if reached == PhaseKind.SCALING:
-                outcome = Outcome.SCALED
-            elif reached == PhaseKind.OPERATION:
-                outcome = Outcome.IN_OPERATION
-            elif rng.random() < 0.3:
-                outcome = rng.choice([Outcome.CLOSED, Outcome.CLOSED, Outcome.STOPPED])
-            grant = rng.randrange(500_000, 8_000_000, 50_000)
-            project = Project(
-                title=title,
-                summary="Syntetisk projekt til test af porteføljen i stor skala.",
-                lead_organisation=lead,
-                funding_round=rng.choice(rounds) if rounds and rng.random() < 0.7 else None,
-                area=area,
-                ai_technique=rng.choice(list(AITechnique)),
-                grant_dkk=grant,
-                total_budget_dkk=grant + rng.randrange(0, 4_000_000, 50_000),
-                start_date=start,
-                planned_end_date=start + timedelta(days=rng.randint(365, 1460)),
-                outcome=outcome,
-                personal_data=rng.choice(list(YesNoUnknown)),
-                dpia_status=rng.choice(list(DPIAStatus)),
-                ai_act_risk_class=rng.choice(list(AIActRiskClass)),
-                medical_device=(
-                    rng.choice(list(YesNoUnknown)) if area == Area.HEALTH else YesNoUnknown.NO
-                ),
-                expected_hours_per_year=rng.randrange(0, 20_000, 100),
-                realised_hours_per_year=(
-                    rng.randrange(0, 15_000, 100)
-                    if outcome in (Outcome.IN_OPERATION, Outcome.SCALED)
-                    else None
-                ),
-            )
-            barrier_specs, lesson_specs = _synthetic_specs(
-                rng, reached, rng.randint(3, 7), rng.randint(1, 5)
-            )
-            timelines.append(
-                build_timeline(
-                    project,
-                    rng=rng,
+            planned.append(
+                _synthetic_project(
+                    rng,
+                    area,
+                    title,
+                    partners=partners,
+                    rounds=rounds,
+                    authors=authors,
+                    supplier_names=supplier_names,
                     today=today,
-                    reached=reached,
-                    on_hold=outcome == Outcome.ONGOING and rng.random() < 0.05,
-                    update_count=rng.randint(20, 40),
-                    barriers=barrier_specs,
-                    lessons=lesson_specs,
-                    author=authors.get(lead.pk),
                 )
             )
-            projects.append(project)
-            others = [o for o in partners if o.pk != lead.pk]
-            participants += [(project, o) for o in rng.sample(others, rng.choice([0, 0, 1, 2, 3]))]
         with transaction.atomic():
-            _insert(projects, timelines, participants)
-        report.projects += len(projects)
+            _insert(planned, supplier_ids)
+        report.projects += len(planned)
         progress(numbers.stop, count)
+
+
+def _synthetic_project(
+    rng: random.Random,
+    area: str,
+    title: str,
+    *,
+    partners: list[Organisation],
+    rounds: list[FundingRound],
+    authors: dict,
+    supplier_names: list[str],
+    today: date,
+) -> Planned:
+    lead = rng.choice(partners)
+    reached = rng.choices(list(_REACHED_WEIGHTS), weights=list(_REACHED_WEIGHTS.values()))[0]
+    phases_reached = list(PhaseKind).index(reached) + 1
+    start = today - timedelta(days=rng.randint(90 * phases_reached + 60, 2900))
+    # The outcome follows from the decisions (see `settle`); only how a project that never
+    # reached operation ended is chosen here.
+    outcome, closing_reason, outcome_note = Outcome.ONGOING, "", ""
+    piloting = reached not in (PhaseKind.OPERATION, PhaseKind.SCALING)
+    if piloting and rng.random() < 0.3:
+        outcome = rng.choice([Outcome.CLOSED, Outcome.CLOSED, Outcome.STOPPED])
+        closing_reason = rng.choices(
+            list(CLOSING_REASON_WEIGHTS), weights=list(CLOSING_REASON_WEIGHTS.values())
+        )[0]
+        outcome_note = CLOSING_NOTES[closing_reason]
+    grant = rng.randrange(500_000, 8_000_000, 50_000)
+    project = Project(
+        title=title,
+        summary="Syntetisk projekt til test af porteføljen i stor skala.",
+        lead_organisation=lead,
+        funding_round=rng.choice(rounds) if rounds and rng.random() < 0.7 else None,
+        area=area,
+        ai_technique=rng.choice(list(AITechnique)),
+        grant_dkk=grant,
+        total_budget_dkk=grant + rng.randrange(0, 4_000_000, 50_000),
+        start_date=start,
+        planned_end_date=start + timedelta(days=rng.randint(365, 1460)),
+        outcome=outcome,
+        outcome_note=outcome_note,
+        closing_reason=closing_reason,
+        personal_data=rng.choice(list(YesNoUnknown)),
+        dpia_status=rng.choice(list(DPIAStatus)),
+        ai_act_risk_class=rng.choice(list(AIActRiskClass)),
+        medical_device=(rng.choice(list(YesNoUnknown)) if area == Area.HEALTH else YesNoUnknown.NO),
+    )
+    barrier_specs, lesson_specs = _synthetic_specs(
+        rng, reached, rng.randint(3, 7), rng.randint(1, 5)
+    )
+    timeline = build_timeline(
+        project,
+        rng=rng,
+        today=today,
+        reached=reached,
+        on_hold=piloting and outcome == Outcome.ONGOING and rng.random() < 0.05,
+        update_count=rng.randint(20, 40),
+        barriers=barrier_specs,
+        lessons=lesson_specs,
+        author=authors.get(lead.pk),
+    )
+    others = [o for o in partners if o.pk != lead.pk]
+    partner_count = rng.choice([0, 0, 1, 2, 3])
+    adopter_count = 0
+    if reached == PhaseKind.SCALING:
+        adopter_count = rng.randint(1, 3)
+    elif reached == PhaseKind.OPERATION and rng.random() < 0.3:
+        adopter_count = 1
+    chosen = rng.sample(others, min(partner_count + adopter_count, len(others)))
+    taking_part, adopting = chosen[:partner_count], chosen[partner_count:]
+    destination = synthetic_destination(
+        project,
+        timeline,
+        rng,
+        partners=taking_part,
+        adopters=adopting,
+        authors=authors,
+        suppliers=supplier_names,
+        today=today,
+    )
+    settle(project, timeline, destination, adopter_ids={o.pk for o in adopting})
+    participants = [(o, ParticipationKind.PARTNER) for o in taking_part]
+    participants += [(o, ParticipationKind.ADOPTER) for o in adopting]
+    return Planned(project, timeline, participants, destination)
 
 
 def database_is_empty() -> bool:
