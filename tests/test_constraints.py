@@ -11,11 +11,19 @@ from projects.models import (
     FundingRound,
     GateDecision,
     Membership,
+    OperationDecision,
+    OperationDecisionKind,
     Organisation,
+    Outcome,
+    Participation,
+    ParticipationKind,
     Phase,
     PhaseKind,
+    Project,
     Role,
     StatusUpdate,
+    StopReason,
+    SupplierRole,
     TrafficLight,
 )
 from tests import factories
@@ -145,20 +153,115 @@ def test_funding_round_year_plausible():
     )
 
 
-@pytest.mark.parametrize(
-    "field",
-    [
-        "grant_dkk",
-        "total_budget_dkk",
-        "expected_hours_per_year",
-        "realised_hours_per_year",
-        "expected_dkk_per_year",
-        "realised_dkk_per_year",
-    ],
-)
+@pytest.mark.parametrize("field", ["grant_dkk", "total_budget_dkk"])
 def test_project_amounts_not_negative(field):
     assert_rejected(
         f"project_{field}_not_negative", lambda: factories.ProjectFactory(**{field: -1})
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "factory", "field"),
+    [
+        ("operation_decision", factories.OperationDecisionFactory, "expected_hours_per_year"),
+        ("operation_decision", factories.OperationDecisionFactory, "expected_dkk_per_year"),
+        ("spending", factories.SpendingFactory, "external_hours"),
+        ("spending", factories.SpendingFactory, "external_dkk"),
+        ("spending", factories.SpendingFactory, "internal_hours"),
+        ("spending", factories.SpendingFactory, "internal_dkk"),
+    ],
+)
+def test_benefit_and_spending_amounts_not_negative(prefix, factory, field):
+    assert_rejected(f"{prefix}_{field}_not_negative", lambda: factory(**{field: -1}))
+
+
+def test_a_closed_project_says_why():
+    for outcome in (Outcome.CLOSED, Outcome.STOPPED):
+        assert_rejected(
+            "project_closed_with_reason",
+            lambda outcome=outcome: factories.ProjectFactory(outcome=outcome, closing_reason=""),
+        )
+    project = factories.ProjectFactory()
+    assert_rejected(
+        "project_closed_with_reason",
+        lambda: Project.objects.filter(pk=project.pk).update(outcome=Outcome.STOPPED),
+    )
+    assert_rejected(
+        "project_closing_reason_valid",
+        lambda: factories.ProjectFactory(outcome=Outcome.STOPPED, closing_reason="weather"),
+    )
+
+
+def test_an_operation_decision_not_to_or_postponed_says_why():
+    for decision in (OperationDecisionKind.NOT_TO, OperationDecisionKind.POSTPONED):
+        for reason in ({"reason_category": "", "reason": "For dyrt."}, {"reason_category": "data"}):
+            assert_rejected(
+                "operation_decision_reason_given",
+                lambda decision=decision, reason=reason: factories.OperationDecisionFactory(
+                    decision=decision, **reason
+                ),
+            )
+
+
+def test_an_operation_decision_is_dated_unless_undecided():
+    assert_rejected(
+        "operation_decision_dated",
+        lambda: factories.OperationDecisionFactory(decided_on=None),
+    )
+
+
+def test_one_operation_decision_per_organisation_and_project():
+    decision = factories.OperationDecisionFactory()
+    assert_rejected(
+        "operation_decision_one_per_organisation",
+        lambda: OperationDecision.objects.create(
+            project=decision.project,
+            organisation=decision.organisation,
+            decision=OperationDecisionKind.UNDECIDED,
+        ),
+    )
+
+
+def test_one_spending_row_per_project_and_year():
+    spending = factories.SpendingFactory(year=2023)
+    assert_rejected(
+        "spending_one_per_year",
+        lambda: factories.SpendingFactory(project=spending.project, year=2023),
+    )
+    assert_rejected("spending_year_plausible", lambda: factories.SpendingFactory(year=1999))
+
+
+def test_a_baseline_is_dated():
+    assert_rejected(
+        "benefit_indicator_baseline_dated",
+        lambda: factories.BenefitIndicatorFactory(baseline_on=None),
+    )
+
+
+def test_a_supplier_is_registered_once():
+    factories.SupplierFactory(name="Netcompany A/S", cvr="14814833")
+    assert_rejected(
+        "supplier_name_unique", lambda: factories.SupplierFactory(name="NETCOMPANY a/s")
+    )
+    assert_rejected(
+        "supplier_cvr_unique",
+        lambda: factories.SupplierFactory(name="Netcompany Holding", cvr="14814833"),
+    )
+    # Suppliers without a CVR number do not collide with each other.
+    factories.SupplierFactory(name="Konsulent ApS", cvr="")
+    factories.SupplierFactory(name="Rådgiver ApS", cvr="")
+
+
+def test_a_supplier_is_linked_once_per_role():
+    link = factories.ProjectSupplierFactory()
+    assert_rejected(
+        "project_supplier_unique",
+        lambda: factories.ProjectSupplierFactory(
+            project=link.project, supplier=link.supplier, role=link.role
+        ),
+    )
+    factories.ProjectSupplierFactory(
+        project=link.project, supplier=link.supplier, role=SupplierRole.OPERATION
     )
 
 
@@ -233,6 +336,19 @@ def test_resolved_barrier_needs_resolution_and_date():
         ("lesson_category_valid", factories.LessonFactory, {"category": "gossip"}),
         ("lesson_visibility_valid", factories.LessonFactory, {"visibility": "public"}),
         ("reviewnote_kind_valid", factories.ReviewNoteFactory, {"kind": "rant"}),
+        ("operation_decision_valid", factories.OperationDecisionFactory, {"decision": "maybe"}),
+        (
+            "operation_decision_reason_valid",
+            factories.OperationDecisionFactory,
+            {"reason_category": "weather", "reason": "Regn."},
+        ),
+        ("benefit_indicator_kind_valid", factories.BenefitIndicatorFactory, {"kind": "joy"}),
+        (
+            "benefit_indicator_frequency_valid",
+            factories.BenefitIndicatorFactory,
+            {"frequency": "hourly"},
+        ),
+        ("project_supplier_role_valid", factories.ProjectSupplierFactory, {"role": "friend"}),
     ],
 )
 def test_log_choices_must_be_known(constraint, factory, values):
@@ -248,10 +364,20 @@ def test_answered_review_note_has_an_answer():
     )
 
 
+def test_participation_kind_must_be_known():
+    project = factories.ProjectFactory()
+    assert_rejected(
+        "participation_kind_valid",
+        lambda: Participation.objects.create(
+            project=project, organisation=factories.OrganisationFactory(), kind="spectator"
+        ),
+    )
+
+
 def test_valid_rows_are_accepted():
     """Rows at the edge of every rule are accepted by the constraints and by the models'
     own validation alike, so the two never disagree on what is valid."""
-    project = factories.ProjectFactory(grant_dkk=0, expected_dkk_per_year=None)
+    project = factories.ProjectFactory(grant_dkk=0, total_budget_dkk=0)
     update = factories.StatusUpdateFactory(project=project, help_needed=True, help_text="Hjælp os.")
     barrier = factories.BarrierFactory(
         project=project,
@@ -260,7 +386,43 @@ def test_valid_rows_are_accepted():
         identified_on=date(2022, 3, 1),
         resolved_on=date(2022, 3, 1),
     )
-    for row in (project, update, barrier):
+    partner = factories.OrganisationFactory()
+    adopter = factories.OrganisationFactory()
+    project.participants.add(partner)
+    project.participants.add(adopter, through_defaults={"kind": ParticipationKind.ADOPTER})
+    undecided = factories.OperationDecisionFactory(
+        project=project, decision=OperationDecisionKind.UNDECIDED, decided_on=None
+    )
+    postponed = factories.OperationDecisionFactory(
+        project=project,
+        organisation=partner,
+        decision=OperationDecisionKind.POSTPONED,
+        reason_category=StopReason.CAPACITY,
+        reason="Vi venter på næste budgetår.",
+        expected_hours_per_year=0,
+        expected_dkk_per_year=0,
+    )
+    unmeasured = factories.BenefitIndicatorFactory(
+        project=project, baseline_value=None, baseline_on=None, target_value=None, target_on=None
+    )
+    measurement = factories.BenefitMeasurementFactory(
+        indicator=factories.BenefitIndicatorFactory(project=project, organisation=adopter),
+        measured_on=date(2022, 1, 1),  # the baseline's day
+        value=-5,
+    )
+    nothing_spent = factories.SpendingFactory(
+        project=project,
+        year=2000,
+        external_hours=0,
+        external_dkk=0,
+        internal_hours=0,
+        internal_dkk=0,
+    )
+    supplier = factories.SupplierFactory(cvr="")
+    link = factories.ProjectSupplierFactory(project=project, supplier=supplier)
+    stopped = factories.ProjectFactory(outcome=Outcome.STOPPED, closing_reason=StopReason.OTHER)
+    rows = [project, update, barrier, undecided, postponed, unmeasured, measurement]
+    for row in (*rows, nothing_spent, supplier, link, stopped):
         row.full_clean()
     stored = Barrier.objects.get(pk=barrier.pk)
     assert (stored.status, stored.resolved_on) == (BarrierStatus.RESOLVED, date(2022, 3, 1))

@@ -3,6 +3,7 @@ in every form, on the pages, in the admin and in the Excel export."""
 
 import csv
 import io
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import openpyxl
@@ -14,16 +15,32 @@ from django.utils import translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from projects import exports
-from projects.models import FundingRound, Project
+from projects import exports, services
+from projects.forms import (
+    BenefitIndicatorForm,
+    BenefitMeasurementForm,
+    OperationDecisionForm,
+    SpendingForm,
+)
+from projects.models import (
+    BenefitIndicator,
+    BenefitMeasurement,
+    FundingRound,
+    OperationDecision,
+    Project,
+    Spending,
+)
 from projects.numbers import (
     AmountField,
+    DanishDecimalField,
     DanishIntegerField,
     HoursField,
+    format_danish_decimal,
     format_danish_integer,
+    parse_danish_decimal,
     parse_danish_integer,
 )
-from tests import factories
+from tests import factories, payloads
 
 NBSP = "\u00a0"
 LARGEST = 10**15  # far beyond any public project's budget, well inside the database's range
@@ -181,31 +198,157 @@ def test_a_coordinator_types_danish_amounts_and_sees_them_on_the_project_page(
             project,
             page["version"]["value"],
             total_budget_dkk="500.000",
-            grant_dkk="1 000 000",
-            expected_hours_per_year="1.200",
-            realised_hours_per_year="900",
-            expected_dkk_per_year=f"300{NBSP}000",
-            realised_dkk_per_year="250000",
+            grant_dkk=f"1{NBSP}000{NBSP}000",
         ),
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     project.refresh_from_db()
-    assert (
-        project.total_budget_dkk,
-        project.grant_dkk,
-        project.expected_hours_per_year,
-        project.realised_hours_per_year,
-        project.expected_dkk_per_year,
-        project.realised_dkk_per_year,
-    ) == (500_000, 1_000_000, 1_200, 900, 300_000, 250_000)
+    assert (project.total_budget_dkk, project.grant_dkk) == (500_000, 1_000_000)
     detail = client.get(reverse("project_detail", args=[project.pk])).content.decode()
     assert "500.000 kr." in detail
     assert "1.000.000 kr." in detail
-    assert "1.200 timer" in detail
     page = _inputs(client.get(edit))
     assert page["total_budget_dkk"]["value"] == "500.000"
-    assert page["expected_hours_per_year"]["value"] == "1.200"
+    assert page["grant_dkk"]["value"] == "1.000.000"
+
+
+# Spending, operation decisions and benefits -------------------------------------------------
+
+
+def _spending_data(**typed) -> dict:
+    return {
+        "submission_token": payloads.token(),
+        "year": "2024",
+        "external_hours": "0",
+        "external_dkk": "0",
+        "internal_hours": "0",
+        "internal_dkk": "0",
+        **typed,
+    }
+
+
+@pytest.mark.django_db
+def test_spending_is_typed_and_shown_with_danish_grouping(project):
+    form = SpendingForm(
+        _spending_data(
+            external_hours="1.200",
+            external_dkk=f"300{NBSP}000",
+            internal_hours="900",
+            internal_dkk="1 250 000",
+        ),
+        instance=Spending(project=project),
+    )
+    assert form.is_valid(), form.errors
+    spending = services.record_spending(spending=form.save(commit=False))
+    spending.refresh_from_db()
+    assert (
+        spending.external_hours,
+        spending.external_dkk,
+        spending.internal_hours,
+        spending.internal_dkk,
+    ) == (1_200, 300_000, 900, 1_250_000)
+    shown = SpendingForm(instance=spending)
+    html = str(shown["external_dkk"])
+    assert 'value="300.000"' in html and 'inputmode="numeric"' in html
+    assert 'value="1.200"' in str(shown["external_hours"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("typed", "message"), [("1,5", REFUSED_DA), ("-1.000", NOT_NEGATIVE_DA)])
+def test_unclear_or_negative_spending_is_refused_at_the_field(project, typed, message):
+    with translation.override("da"):
+        form = SpendingForm(_spending_data(external_dkk=typed), instance=Spending(project=project))
+        assert not form.is_valid()
+        assert form.errors["external_dkk"][0].startswith(message)
+        assert f'value="{typed}"' in str(form["external_dkk"])  # what was typed comes back
+
+
+@pytest.mark.django_db
+def test_an_organisations_expected_benefit_is_typed_the_danish_way(project):
+    form = OperationDecisionForm(
+        {
+            "version": "0",
+            "decision": "in_operation",
+            "decided_on": "2024-01-15",
+            "expected_hours_per_year": "1.200",
+            "expected_dkk_per_year": f"300{NBSP}000",
+        },
+        instance=OperationDecision(project=project, organisation=project.lead_organisation),
+    )
+    assert form.is_valid(), form.errors
+    expected = [form.cleaned_data[f"expected_{unit}_per_year"] for unit in ("hours", "dkk")]
+    assert expected == [1_200, 300_000]
+    html = str(form["expected_hours_per_year"])
+    assert 'value="1.200"' in html and 'inputmode="numeric"' in html
+
+
+DECIMALS_ACCEPTED = [
+    ("1.234,5", Decimal("1234.5")),
+    ("1234,5", Decimal("1234.5")),
+    ("1 234,50", Decimal("1234.50")),
+    ("1.000", Decimal(1000)),
+    ("0,25", Decimal("0.25")),
+    ("-0,25", Decimal("-0.25")),
+    ("600", Decimal(600)),
+]
+DECIMALS_REFUSED = ["1.5", "1,234.5", "1.234.5", "12a", "1,", ",5", "1.0000"]
+
+
+@pytest.mark.parametrize(("text", "number"), DECIMALS_ACCEPTED)
+def test_measured_values_take_a_comma_before_the_decimals(text, number):
+    assert parse_danish_decimal(text) == number
+    assert DanishDecimalField(max_digits=14, decimal_places=2).clean(text) == number
+
+
+@pytest.mark.parametrize("text", DECIMALS_REFUSED)
+def test_a_dot_is_never_a_decimal_point(text):
+    with pytest.raises(ValidationError):
+        parse_danish_decimal(text)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(cents=st.integers(min_value=-(10**14), max_value=10**14))
+def test_every_measured_value_shown_reads_back_as_itself(cents):
+    value = Decimal(cents) / 100
+    assert parse_danish_decimal(format_danish_decimal(value)) == value
+
+
+@pytest.mark.django_db
+def test_a_baseline_target_and_measurement_are_typed_the_danish_way(project):
+    indicator_form = BenefitIndicatorForm(
+        {
+            "submission_token": payloads.token(),
+            "organisation": project.lead_organisation_id,
+            "kind": "hours",
+            "title": "Timer brugt på journalisering",
+            "baseline_value": "1.234,5",
+            "baseline_on": "2022-01-01",
+            "target_value": "600",
+            "frequency": "half_yearly",
+        },
+        instance=BenefitIndicator(project=project),
+        organisation_ids={project.lead_organisation_id},
+    )
+    assert indicator_form.is_valid(), indicator_form.errors
+    indicator = services.record_indicator(indicator=indicator_form.save(commit=False))
+    measurement_form = BenefitMeasurementForm(
+        {"submission_token": payloads.token(), "measured_on": "2023-06-01", "value": "917,25"},
+        instance=BenefitMeasurement(indicator=indicator),
+        indicator=indicator,
+    )
+    assert measurement_form.is_valid(), measurement_form.errors
+    services.record_measurement(measurement=measurement_form.save(commit=False))
+
+    indicator.refresh_from_db()
+    assert (indicator.baseline_value, indicator.target_value, indicator.latest_value) == (
+        Decimal("1234.5"),
+        Decimal(600),
+        Decimal("917.25"),
+    )
+    shown = BenefitIndicatorForm(instance=indicator, organisation_ids={indicator.organisation_id})
+    assert 'value="1.234,5"' in str(shown["baseline_value"])
+    assert 'value="600"' in str(shown["target_value"])
 
 
 @pytest.mark.django_db
@@ -266,6 +409,10 @@ def _admin_project_data(page: dict[str, dict], project: Project, grant: str) -> 
         for name, attributes in page.items()
         if attributes.get("type") == "hidden" and name != "csrfmiddlewaretoken"
     }
+    # No inline rows are sent: the participants, phases and the rest stay as they are.
+    for name in [name for name in hidden if name.endswith("-INITIAL_FORMS")]:
+        prefix = name.removesuffix("-INITIAL_FORMS")
+        hidden.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return {
         **hidden,
         "title": project.title,
@@ -338,7 +485,7 @@ def test_every_amount_is_a_danish_amount_field_and_no_admin_list_shows_one_raw()
 
     for model in apps.get_app_config("projects").get_models():
         for field in model._meta.concrete_fields:
-            if field.name.endswith(("_dkk", "_dkk_per_year", "_hours_per_year")):
+            if field.name.endswith(("_dkk", "_hours", "_dkk_per_year", "_hours_per_year")):
                 assert isinstance(field, AmountField | HoursField), field
     # The admin's own column for a model field prints "67000000"; amounts need amount_column.
     for model, model_admin in admin.site._registry.items():
@@ -357,22 +504,20 @@ def test_every_amount_is_a_danish_amount_field_and_no_admin_list_shows_one_raw()
 
 @pytest.mark.django_db
 def test_excel_has_grouped_amount_numbers_and_csv_plain_digits(client, coordinator, project):
-    Project.objects.filter(pk=project.pk).update(
-        grant_dkk=1_500_000, total_budget_dkk=500_000, expected_hours_per_year=1_200
-    )
+    Project.objects.filter(pk=project.pk).update(grant_dkk=1_500_000, total_budget_dkk=500_000)
     client.force_login(coordinator)
     fields = [field for _header, field, _format in exports.COLUMNS]
-    amount_fields = ["grant_dkk", "total_budget_dkk", "expected_hours_per_year"]
+    amount_fields = ["grant_dkk", "total_budget_dkk"]
 
     workbook = openpyxl.load_workbook(
         io.BytesIO(b"".join(client.get(reverse("export_xlsx")).streaming_content))
     )
     row = next(workbook.active.iter_rows(min_row=2, max_row=2))
-    for name, value in zip(amount_fields, [1_500_000, 500_000, 1_200], strict=True):
+    for name, value in zip(amount_fields, [1_500_000, 500_000], strict=True):
         cell = row[fields.index(name)]
         assert (cell.value, cell.data_type, cell.number_format) == (value, "n", "#,##0"), name
     assert row[fields.index("pk")].number_format == "General"
 
     body = b"".join(client.get(reverse("export_csv")).streaming_content).decode("utf-8-sig")
     csv_row = list(csv.reader(io.StringIO(body), delimiter=";"))[1]
-    assert [csv_row[fields.index(name)] for name in amount_fields] == ["1500000", "500000", "1200"]
+    assert [csv_row[fields.index(name)] for name in amount_fields] == ["1500000", "500000"]

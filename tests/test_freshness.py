@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from projects import services
-from projects.models import TrafficLight
+from projects.models import Outcome, TrafficLight
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
 
 
-def test_pages_follow_every_write_at_any_later_time(client, reviewer, coordinator, project):
+def test_pages_follow_every_write_at_any_later_time(
+    client, reviewer, coordinator, participant, project, syddjurs
+):
     factories.PhaseFactory(project=project)
     pages = {
         "list": reverse("project_list"),
@@ -37,6 +39,17 @@ def test_pages_follow_every_write_at_any_later_time(client, reviewer, coordinato
                 shown[name] = "status-red" in response.content.decode()
         return shown
 
+    def in_operation_shown() -> dict[str, bool]:
+        """Whether each page shows the project in operation."""
+        list_page = client.get(pages["list"])
+        dashboard = client.get(pages["dashboard"])
+        project_page = client.get(pages["project"])
+        return {
+            "list": [p.outcome for p in list_page.context["page"]] == [Outcome.IN_OPERATION],
+            "dashboard": dict(dashboard.context["outcomes"])[Outcome.IN_OPERATION] == 1,
+            "project": project_page.context["project"].outcome == Outcome.IN_OPERATION,
+        }
+
     with time_machine.travel(START, tick=False) as clock:
         assert red_shown() == dict.fromkeys(pages, False)
         # A quiet period in which anything cached earlier has expired.
@@ -50,3 +63,18 @@ def test_pages_follow_every_write_at_any_later_time(client, reviewer, coordinato
         for minutes in (6, 10, 45):  # +6, +16 and +61 minutes after the write
             clock.shift(timedelta(minutes=minutes))
             assert red_shown() == dict.fromkeys(pages, True), f"{minutes} minutes on"
+
+        # The participating organisation puts the solution into operation.
+        assert in_operation_shown() == dict.fromkeys(pages, False)
+        services.record_operation_decision(
+            decision=factories.OperationDecisionFactory.build(
+                project=project, organisation=syddjurs, decided_on=START.date()
+            ),
+            author=participant,
+            expected_version=0,
+            fields=["decision", "decided_on"],
+        )
+        assert in_operation_shown() == dict.fromkeys(pages, True)
+        for minutes in (6, 10, 45):
+            clock.shift(timedelta(minutes=minutes))
+            assert in_operation_shown() == dict.fromkeys(pages, True), f"{minutes} minutes on"

@@ -97,6 +97,9 @@ def test_private_pages_and_exports_are_not_stored(client, coordinator, project):
     for url in [
         reverse("project_list"),
         reverse("project_detail", args=[project.pk]),
+        reverse("operation_decision", args=[project.pk, project.lead_organisation_id]),
+        reverse("indicator_create", args=[project.pk]),
+        reverse("spending_create", args=[project.pk]),
         reverse("export_csv"),
         reverse("export_xlsx"),
     ]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects.models import PhaseKind, Role
+from projects.models import OperationDecision, Outcome, PhaseKind, Project, Role, Spending
 from tests import factories, payloads
 from tests.test_permissions import database_snapshot
 
@@ -62,6 +62,17 @@ HOSTILE_NUMBER = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.sampled_from(["", "-1", "1e309", "NaN", "inf", "0x10", "1,5", "١٢٣", "\x00", "9" * 400]),
 )
+# Measured values take decimals, typed the Danish way ("1.234,5").
+HOSTILE_DECIMAL = st.one_of(
+    HOSTILE_NUMBER,
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.decimals(min_value=-(10**15), max_value=10**15, places=4).map(
+        lambda value: str(value).replace(".", ",")
+    ),
+    st.sampled_from(
+        ["1.234,5", "-0,25", "0,001", "1,5e3", "Infinity", "-NaN", "1,", ",5", "1," + "9" * 400]
+    ),
+)
 CHOICE_NOISE = st.sampled_from(["", "unknown", "<b>", "\x00", "999999", "-1"])
 
 
@@ -101,7 +112,9 @@ def world(norddjurs, syddjurs, aarhus, agency):
         "project": project,
         "barrier": barrier,
         "note": note,
+        "indicator": factories.BenefitIndicatorFactory(project=project),
         "own_org": norddjurs,
+        "partner_org": syddjurs,
         "foreign_org": aarhus,
         "foreign_barrier": factories.BarrierFactory(project=foreign_project),
     }
@@ -120,10 +133,12 @@ def _forms(w):
         "participants": st.lists(foreign_ids(w), max_size=3),
         "area": choice("health", "administration"),
         "ai_technique": choice("text", "other"),
+        "adopters": st.lists(
+            st.one_of(st.just(str(w["partner_org"].pk)), foreign_ids(w)), max_size=3
+        ),
         "grant_dkk": HOSTILE_NUMBER,
         "total_budget_dkk": HOSTILE_NUMBER,
-        "expected_hours_per_year": HOSTILE_NUMBER,
-        "realised_dkk_per_year": HOSTILE_NUMBER,
+        "benefits_note": HOSTILE_TEXT,
         "start_date": HOSTILE_DATE,
         "planned_end_date": HOSTILE_DATE,
         "personal_data": choice("yes", "no", "unknown"),
@@ -164,6 +179,74 @@ def _forms(w):
                 "conditions": HOSTILE_TEXT,
                 "phase_id": HOSTILE_NUMBER,
                 "phase_version": HOSTILE_NUMBER,
+                "closing_outcome": choice("stopped", "closed", "in_operation"),
+                "closing_reason": choice("data", "other"),
+                "closing_explanation": HOSTILE_TEXT,
+            },
+        ),
+        "operation_decision": (
+            [project.pk, w["own_org"].pk],
+            "coordinator",
+            {
+                "decision": choice("in_operation", "not_to", "postponed", "undecided"),
+                "decided_on": HOSTILE_DATE,
+                "decided_by": HOSTILE_TEXT,
+                "reason_category": choice("data", "business_case"),
+                "reason": HOSTILE_TEXT,
+                "expected_hours_per_year": HOSTILE_NUMBER,
+                "expected_dkk_per_year": HOSTILE_NUMBER,
+                "version": st.one_of(st.just("0"), HOSTILE_NUMBER),
+            },
+        ),
+        "indicator_create": (
+            [project.pk],
+            "coordinator",
+            {
+                "organisation": st.one_of(st.just(str(w["own_org"].pk)), foreign_ids(w)),
+                "kind": choice("hours", "quality"),
+                "title": HOSTILE_TEXT,
+                "unit": HOSTILE_TEXT,
+                "baseline_value": HOSTILE_DECIMAL,
+                "baseline_on": HOSTILE_DATE,
+                "baseline_method": HOSTILE_TEXT,
+                "target_value": HOSTILE_DECIMAL,
+                "target_on": HOSTILE_DATE,
+                "owner": HOSTILE_TEXT,
+                "frequency": choice("monthly", "yearly"),
+            },
+        ),
+        "measurement_create": (
+            [project.pk, w["indicator"].pk],
+            "coordinator",
+            {
+                "measured_on": HOSTILE_DATE,
+                "value": HOSTILE_DECIMAL,
+                "method": HOSTILE_TEXT,
+                "evidence": HOSTILE_TEXT,
+            },
+        ),
+        "spending_create": (
+            [project.pk],
+            "coordinator",
+            {
+                "year": HOSTILE_NUMBER,
+                "external_hours": HOSTILE_NUMBER,
+                "external_dkk": HOSTILE_NUMBER,
+                "internal_hours": HOSTILE_NUMBER,
+                "internal_dkk": HOSTILE_NUMBER,
+                "competence_built": st.sampled_from(["", "on", "x"]),
+                "competence_roles": HOSTILE_TEXT,
+                "note": HOSTILE_TEXT,
+            },
+        ),
+        "supplier_create": (
+            [project.pk],
+            "coordinator",
+            {
+                "name": HOSTILE_TEXT,
+                "cvr": st.one_of(HOSTILE_NUMBER, HOSTILE_TEXT),
+                "role": choice("development", "legal"),
+                "note": HOSTILE_TEXT,
             },
         ),
         "barrier_create": (
@@ -243,6 +326,11 @@ FORMS = [
     "lesson_create",
     "review_note_create",
     "review_note_answer",
+    "operation_decision",
+    "indicator_create",
+    "measurement_create",
+    "spending_create",
+    "supplier_create",
 ]
 
 
@@ -265,7 +353,20 @@ def _valid(w, name):
         "lesson_create": payloads.lesson,
         "review_note_create": payloads.review_note,
         "review_note_answer": lambda: payloads.answer(fresh(w["note"])),
+        "operation_decision": lambda: payloads.operation_decision(
+            OperationDecision.objects.filter(project=project, organisation=w["own_org"]).first()
+        ),
+        "indicator_create": lambda: payloads.benefit_indicator(w["own_org"]),
+        "measurement_create": payloads.measurement,
+        "spending_create": lambda: payloads.spending(year=str(_free_year(project))),
+        "supplier_create": payloads.project_supplier,
     }[name]
+
+
+def _free_year(project) -> int:
+    """A year the project has no spending recorded for yet."""
+    taken = set(Spending.objects.filter(project=project).values_list("year", flat=True))
+    return next(year for year in range(2024, 2000, -1) if year not in taken)
 
 
 @pytest.mark.parametrize("name", FORMS)
@@ -299,14 +400,30 @@ def test_hostile_posts_never_break_a_form(client, world, name):
 
 
 def _stored_text_is_clean():
-    from projects.models import Barrier, Decision, LessonLearned, Project, StatusUpdate
+    from projects.models import (
+        Barrier,
+        BenefitIndicator,
+        BenefitMeasurement,
+        Decision,
+        LessonLearned,
+        Project,
+        ProjectSupplier,
+        StatusUpdate,
+        Supplier,
+    )
 
     for model, fields in [
-        (Project, ["title", "summary"]),
+        (Project, ["title", "summary", "outcome_note", "benefits_note"]),
         (StatusUpdate, ["progress", "help_text"]),
         (Barrier, ["title", "description", "resolution"]),
         (Decision, ["title", "description"]),
         (LessonLearned, ["title", "advice"]),
+        (OperationDecision, ["decided_by", "reason"]),
+        (BenefitIndicator, ["title", "unit", "baseline_method", "owner"]),
+        (BenefitMeasurement, ["method", "evidence"]),
+        (Spending, ["competence_roles", "note"]),
+        (Supplier, ["name", "cvr"]),
+        (ProjectSupplier, ["note"]),
     ]:
         for values in model._base_manager.values_list(*fields):
             assert not any("\x00" in (value or "") for value in values)
@@ -360,9 +477,39 @@ def test_script_typed_anywhere_is_shown_escaped_everywhere(client, world, admin_
             },
         ),
     ]
+    own = world["own_org"]
+    posts += [
+        (
+            "operation_decision",
+            [project.pk, own.pk],
+            payloads.operation_decision(
+                decision="postponed", decided_by=evil, reason_category="data", reason=evil
+            ),
+        ),
+        (
+            "indicator_create",
+            [project.pk],
+            payloads.benefit_indicator(
+                own, title=evil, unit=evil, baseline_method=evil, owner=evil
+            ),
+        ),
+        (
+            "measurement_create",
+            [project.pk, world["indicator"].pk],
+            payloads.measurement(method=evil, evidence=evil),
+        ),
+        ("spending_create", [project.pk], payloads.spending(competence_roles=evil, note=evil)),
+        ("supplier_create", [project.pk], payloads.project_supplier(name=evil, note=evil)),
+    ]
     for name, args, data in posts:
         data = {**data, "submission_token": payloads.token()}
-        assert client.post(reverse(name, args=args), data).status_code == 302
+        assert client.post(reverse(name, args=args), data).status_code == 302, name
+    # Another project stops, saying why.
+    stopped = factories.ProjectFactory(lead_organisation=own, title=evil)
+    factories.PhaseFactory(project=stopped, started_on=date(2022, 1, 1))
+    stop = payloads.gate_decision("stop", project=stopped, closing_explanation=evil)
+    assert client.post(reverse("phase_advance", args=[stopped.pk]), stop).status_code == 302
+    assert Project.objects.get(pk=stopped.pk).outcome == Outcome.STOPPED
     project.title = evil
     project.save()
 
@@ -371,9 +518,17 @@ def test_script_typed_anywhere_is_shown_escaped_everywhere(client, world, admin_
         reverse("project_list"),
         reverse("lesson_list"),
         reverse("project_history", args=[project.pk]),
+        reverse("indicator_edit", args=[project.pk, world["indicator"].pk]),
+        reverse("project_detail", args=[stopped.pk]),
+        reverse("project_list") + "?closed=include",
     ]
     client.force_login(world["reviewer"])
-    pages_for_reviewer = [reverse("dashboard"), reverse("project_list") + "?escalated=1"]
+    pages_for_reviewer = [
+        reverse("dashboard"),
+        reverse("project_list") + "?escalated=1",
+        reverse("operation_decision_list"),
+        reverse("project_detail", args=[project.pk]),
+    ]
     for url in pages_for_reviewer:
         _assert_escaped(client.get(url).content.decode(), url)
     client.force_login(coordinator)
@@ -385,6 +540,12 @@ def test_script_typed_anywhere_is_shown_escaped_everywhere(client, world, admin_
         reverse("admin:projects_project_change", args=[project.pk]),
         reverse("admin:projects_barrier_changelist"),
         reverse("admin:projects_lessonlearned_changelist"),
+        reverse("admin:projects_operationdecision_changelist"),
+        reverse("admin:projects_benefitindicator_changelist"),
+        reverse("admin:projects_benefitmeasurement_changelist"),
+        reverse("admin:projects_spending_changelist"),
+        reverse("admin:projects_supplier_changelist"),
+        reverse("admin:projects_projectsupplier_changelist"),
         reverse("admin:auditlog_logentry_changelist"),
     ]:
         _assert_escaped(client.get(url).content.decode(), url)

@@ -111,6 +111,18 @@ def test_access_helper_tells_what_each_role_may_do(
     assert not access(participant).can_change and access(participant).can_add_lesson
     assert not access(reviewer).can_change and access(reviewer).can_review
     assert access(administrator).can_change
+    # Whose operation decision and benefits each records: the lead's coordinators and the
+    # agency's administrators any organisation's on the project, a participant its own.
+    everyone = {project.lead_organisation_id, *project.participants.values_list("pk", flat=True)}
+    assert access(coordinator).destination_organisation_ids == everyone
+    assert access(administrator).destination_organisation_ids == everyone
+    assert access(participant).destination_organisation_ids == {
+        participant.memberships.get().organisation_id
+    }
+    assert access(participant).may_record_for(participant.memberships.get().organisation_id)
+    assert not access(participant).may_record_for(project.lead_organisation_id)
+    for user in (viewer, reviewer):
+        assert not access(user).can_record_destination
 
 
 def test_browser_language_does_not_override_danish(client):

@@ -122,12 +122,14 @@ def test_a_gate_decision_made_meanwhile_is_not_overwritten(coordinator, administ
         "decided_on": "2022-06-01",
         "decided_by": "Styregruppen",
         "rationale": "Klar.",
+        "closing_reason": "capacity",
+        "closing_explanation": "Ingen ressourcer til drift.",
     }
     assert second.post(url, {**form, "decision": "on_hold"}).status_code == 302
     response = first.post(url, {**form, "decision": "stop"})
     assert response.status_code == 200
     project.refresh_from_db()
-    assert project.outcome == "ongoing"
+    assert (project.outcome, project.closing_reason) == ("ongoing", "")
 
 
 def test_a_profile_opened_before_a_gate_decision_cannot_undo_it(coordinator, project):
@@ -144,13 +146,20 @@ def test_a_profile_opened_before_a_gate_decision_cannot_undo_it(coordinator, pro
             "decided_on": "2022-06-01",
             "decided_by": "Styregruppen",
             "rationale": "Stop.",
+            "closing_reason": "no_legal_basis",
+            "closing_explanation": "Ingen hjemmel til drift.",
         },
     )
-    # The profile form does not carry the outcome: its save cannot put "ongoing" back.
+    # The profile form does not carry the outcome or why the project closed: its save cannot
+    # put "ongoing" back or drop the reason.
     response = client.post(reverse("project_edit", args=[project.pk]), opened)
     assert response.status_code == 302
     project.refresh_from_db()
-    assert project.outcome == "stopped"
+    assert (project.outcome, project.closing_reason, project.outcome_note) == (
+        "stopped",
+        "no_legal_basis",
+        "Ingen hjemmel til drift.",
+    )
 
 
 def test_two_answers_to_the_same_request(coordinator, administrator, project):

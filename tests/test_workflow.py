@@ -14,11 +14,14 @@ from projects.models import (
     DecisionKind,
     GateDecision,
     LessonLearned,
+    OperationDecision,
+    OperationDecisionKind,
     Outcome,
     Phase,
     PhaseKind,
     Project,
     StatusUpdate,
+    StopReason,
 )
 from tests import factories, payloads
 from tests.helpers import count_queries
@@ -149,8 +152,24 @@ def test_stop_ends_the_project(signed_in, project, open_phase):
     signed_in.post(reverse("phase_advance", args=[project.pk]), payloads.gate_decision("stop"))
     project.refresh_from_db()
     assert project.outcome == Outcome.STOPPED
+    assert project.closing_reason == StopReason.BUSINESS_CASE
+    assert project.outcome_note == "Gevinsten står ikke mål med driftsudgiften."
     assert not project.phases.filter(ended_on__isnull=True).exists()
     assert Decision.objects.get(project=project).kind == DecisionKind.STOP
+
+
+def test_a_stop_must_say_why_the_solution_is_not_put_into_operation(signed_in, project, open_phase):
+    response = signed_in.post(
+        reverse("phase_advance", args=[project.pk]),
+        payloads.gate_decision("stop", closing_reason="", closing_explanation="  "),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "closing_reason" in errors and "closing_explanation" in errors
+    open_phase.refresh_from_db()
+    project.refresh_from_db()
+    assert open_phase.ended_on is None
+    assert (project.outcome, project.closing_reason) == (Outcome.ONGOING, "")
 
 
 def test_on_hold_keeps_the_phase_open(signed_in, project, open_phase):
@@ -182,6 +201,14 @@ def test_reaching_operation_marks_the_project_in_operation(project):
     )
     project.refresh_from_db()
     assert (project.current_phase, project.outcome) == (PhaseKind.OPERATION, Outcome.IN_OPERATION)
+    # The gate decision is the lead organisation's decision to run the solution.
+    decision = OperationDecision.objects.get(project=project)
+    assert decision.organisation == project.lead_organisation
+    assert (decision.decision, decision.decided_on, decision.decided_by) == (
+        OperationDecisionKind.IN_OPERATION,
+        TODAY(),
+        "Styregruppen",
+    )
 
 
 def test_go_after_the_last_phase_opens_nothing_new(project):
@@ -416,7 +443,8 @@ def test_coordinator_edits_the_profile_but_not_the_lead_organisation(signed_in, 
             aarhus,
             title="Nyt navn",
             dpia_status="completed",
-            realised_hours_per_year="1200",
+            total_budget_dkk="1.200.000",
+            benefits_note="Borgerne får hurtigere svar.",
             version=project.version,
         ),
         follow=True,
@@ -424,7 +452,8 @@ def test_coordinator_edits_the_profile_but_not_the_lead_organisation(signed_in, 
     assert "Projektets profil er gemt." in response.content.decode()
     project.refresh_from_db()
     assert project.title == "Nyt navn" and project.dpia_status == "completed"
-    assert project.realised_hours_per_year == 1200
+    assert project.total_budget_dkk == 1_200_000
+    assert project.benefits_note == "Borgerne får hurtigere svar."
     assert project.lead_organisation.name == "Norddjurs Kommune"
 
 
