@@ -5,7 +5,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from projects.models import Barrier, Project, ReviewNote
+from projects.models import Barrier, BenefitMeasurement, Project, ReviewNote
 from tests.browser.conftest import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,6 +28,10 @@ def pages_for(role: str) -> list[str]:
     note = ReviewNote.objects.get_or_create(
         project=project, kind="follow_up", defaults={"text": "Send os status på driften."}
     )[0]
+    indicator = project.benefit_indicators.first()
+    measurement = BenefitMeasurement.objects.filter(project=project).first()
+    spending = project.spending.first()
+    supplier = project.supplier_links.first()
     base = f"/projects/{project.pk}"
     reader = ["/projects/", f"{base}/", f"{base}/history/", "/lessons/", "/password/"]
     return {
@@ -44,10 +48,26 @@ def pages_for(role: str) -> list[str]:
             f"{base}/decisions/new/",
             f"{base}/lessons/new/",
             f"{base}/reviews/{note.pk}/answer/",
+            f"{base}/operation/{project.lead_organisation_id}/",
+            f"{base}/benefits/new/",
+            f"{base}/benefits/{indicator.pk}/edit/",
+            f"{base}/benefits/{indicator.pk}/measurements/new/",
+            f"{base}/measurements/{measurement.pk}/edit/",
+            f"{base}/spending/new/",
+            f"{base}/spending/{spending.pk}/edit/",
+            f"{base}/suppliers/new/",
+            f"{base}/suppliers/{supplier.pk}/edit/",
             "/projects/new/",
         ],
         "viewer": reader,
-        "reviewer": [*reader, "/dashboard/", f"{base}/reviews/new/", "/projects/?area=health"],
+        "reviewer": [
+            *reader,
+            "/dashboard/",
+            f"{base}/reviews/new/",
+            "/projects/?area=health",
+            "/portfolio/decisions/",
+            "/portfolio/decisions/?decision=not_to",
+        ],
         "administrator": ["/projects/?archived=1", "/dashboard/", f"{base}/"],
     }[role]
 

@@ -143,3 +143,84 @@ def test_project_page_at_360_px(demo, new_page, screenshot):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways ({width}px)"
     screenshot(page, "project-360")
+
+
+def _dashboard_cell(page, round_name: str, column: int):
+    """The linked number in the operation table's row of a funding round (columns counted
+    from the first number: finished, in operation, stopped/closed, running, not to,
+    postponed)."""
+    row = page.locator("table.destination-operation tbody tr").filter(
+        has=page.get_by_role("rowheader", name=round_name, exact=True)
+    )
+    return row.locator("td").nth(column).get_by_role("link")
+
+
+def test_a_participant_records_its_own_go_live_and_the_agency_sees_it_at_once(
+    demo, new_page, screenshot
+):
+    project = Project.objects.get(title="PLAI – planlægning i hjemmeplejen")
+    round_name = project.funding_round.name
+    assert project.lead_organisation.name != "Syddjurs Kommune"
+
+    reviewer = new_page()
+    log_in(reviewer, "ds-reviewer")
+    reviewer.goto("/dashboard/")
+    running_before = int(_dashboard_cell(reviewer, round_name, 3).inner_text())
+    finished_before = int(_dashboard_cell(reviewer, round_name, 0).inner_text())
+
+    # Syddjurs takes part in Aalborg's project and had postponed its decision.
+    page = new_page()
+    log_in(page, "syddjurs-koordinator")
+    open_project(page, project.title)
+    decisions = page.locator("#operation").locator("xpath=following::table[1]")
+    expect(decisions.get_by_role("link", name=re.compile("Aalborg Kommune"))).to_have_count(0)
+    expect(page.get_by_role("link", name="Redigér projekt")).to_have_count(0)
+    page.get_by_role("link", name=re.compile(r"^Ret beslutning\s*:\s*Syddjurs Kommune$")).click()
+    page.get_by_label("Sat i drift").check()
+    page.get_by_label("Besluttet den").fill("2026-10-01")
+    page.get_by_label("Besluttet af").fill("Ældre- og sundhedsudvalget")
+    screenshot(page, "operation-decision-form")
+    page.get_by_role("button", name="Gem beslutning").click()
+    expect(
+        page.get_by_text("Idriftsættelsesbeslutningen for Syddjurs Kommune er gemt.")
+    ).to_be_visible()
+    row = page.locator("tr", has=page.get_by_role("rowheader", name=re.compile("^Syddjurs")))
+    expect(row).to_contain_text("Sat i drift")
+    expect(row).to_contain_text("Ældre- og sundhedsudvalget")
+    expect(row).not_to_contain_text("Teknisk integration")  # the postponement's reason went
+    screenshot(page, "project-after-go-live")
+    project.refresh_from_db()
+    assert project.outcome == "in_operation"
+
+    # The agency's dashboard counts it at once, and its number leads to Syddjurs's row.
+    reviewer.goto("/dashboard/")
+    expect(_dashboard_cell(reviewer, round_name, 3)).to_have_text(str(running_before + 1))
+    expect(_dashboard_cell(reviewer, round_name, 0)).to_have_text(str(finished_before + 1))
+    screenshot(reviewer, "dashboard-after-go-live")
+    _dashboard_cell(reviewer, round_name, 3).click()
+    listed = reviewer.locator("tbody tr").filter(has_text=project.title)
+    expect(listed.filter(has_text="Syddjurs Kommune")).to_contain_text("Sat i drift")
+
+    # Every organisation that decided against says why.
+    reviewer.goto("/dashboard/")
+    _dashboard_cell(reviewer, "Alle puljer", 4).click()
+    rows = reviewer.locator("tbody tr")
+    assert rows.count() > 0
+    for index in range(rows.count()):
+        text = rows.nth(index).inner_text()
+        assert "Besluttet ikke at idriftsætte" in text
+        assert any(reason in text for reason in REASON_LABELS), text
+    screenshot(reviewer, "decided-against")
+
+
+REASON_LABELS = [
+    "Ingen hjemmel til drift",
+    "GDPR / databeskyttelse",
+    "Datakvalitet eller adgang til data",
+    "Krav til medicinsk udstyr eller AI-forordningen",
+    "Business case / for lille værdi",
+    "Leverandør eller licens",
+    "Organisatorisk kapacitet eller kompetencer",
+    "Teknisk integration",
+    "Andet",
+]
