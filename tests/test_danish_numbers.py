@@ -269,6 +269,7 @@ def test_an_organisations_expected_benefit_is_typed_the_danish_way(project):
     form = OperationDecisionForm(
         {
             "version": "0",
+            "submission_token": payloads.token(),
             "decision": "in_operation",
             "decided_on": "2024-01-15",
             "expected_hours_per_year": "1.200",

@@ -143,8 +143,9 @@ def test_a_no_or_a_not_yet_needs_a_reason_and_keeps_what_was_typed(
     client.force_login(participant)
     form_page = unescape(client.get(decision_url(project, syddjurs)).content.decode())
     # The form says which fields a "no" or a "not yet" needs.
-    assert "Årsag (skal udfyldes ved fravalgt eller udskudt)" in form_page
-    assert "Begrundelse (skal udfyldes ved fravalgt eller udskudt)" in form_page
+    required_when = "skal udfyldes, hvis I har besluttet ikke at idriftsætte eller har udskudt"
+    assert f"Årsag ({required_when})" in form_page
+    assert f"Begrundelse ({required_when})" in form_page
 
     response = client.post(
         decision_url(project, syddjurs),
@@ -571,3 +572,18 @@ def test_project_page_queries_do_not_grow_with_organisations_indicators_and_meas
     small = count_queries(client, url)
     add(12, 1)
     assert count_queries(client, url) == small
+
+
+def test_a_first_decision_sent_twice_is_saved_once(client, participant, project, syddjurs):
+    client.force_login(participant)
+    url = reverse("operation_decision", args=[project.pk, syddjurs.pk])
+    sent = payloads.operation_decision()
+    assert client.post(url, sent).status_code == 302
+    again = client.post(url, sent)
+    assert again.status_code == 200
+    errors = " ".join(again.context["form"].non_field_errors())
+    assert "Formularen er allerede gemt" in errors or "allerede gemt" in errors, errors
+    assert f"#operation-{syddjurs.pk}" in errors  # a link to what was saved
+    assert not again.context.get("conflict")
+    assert OperationDecision.objects.filter(project=project, organisation=syddjurs).count() == 1
+    assert OperationDecision.objects.get(organisation=syddjurs).version == 1

@@ -490,7 +490,7 @@ def test_script_typed_anywhere_is_shown_escaped_everywhere(client, world, admin_
             "indicator_create",
             [project.pk],
             payloads.benefit_indicator(
-                own, title=evil, unit=evil, baseline_method=evil, owner=evil
+                own, kind="quality", title=evil, unit=evil, baseline_method=evil, owner=evil
             ),
         ),
         (

@@ -30,6 +30,27 @@ from .projects import Project, not_negative
 from .text import EXPLANATION_MAX_LENGTH, NOTE_MAX_LENGTH, LimitedTextField
 
 
+class StaysOnItsProject(models.Model):
+    """A record that belongs to one project for good: moving it to another on any write path
+    would leave the first project's derived figures behind, so it is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        stored = getattr(self, "_stored_project_id", None)
+        if not self._state.adding and stored is not None and self.project_id != stored:
+            raise ValidationError(_("A record cannot move to another project."))
+        super().save(*args, **kwargs)
+        self._stored_project_id = self.project_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_project_id = instance.__dict__.get("project_id")
+        return instance
+
+
 def _not_in_future(value, field: str, errors: dict) -> None:
     if value and value > timezone.localdate():
         errors[field] = _("The date cannot be in the future.")
@@ -40,7 +61,7 @@ def _on_the_project(project: Project, organisation_id: int | None, errors: dict)
         errors["organisation"] = _("The organisation is neither the lead nor a participant.")
 
 
-class OperationDecision(VersionedModel, TimeStampedModel):
+class OperationDecision(StaysOnItsProject, VersionedModel, TimeStampedModel):
     """One organisation's decision on putting the project's solution into operation. Each
     municipality and region decides for itself, on the value the solution creates for it."""
 
@@ -183,8 +204,11 @@ class Realisation:
             return cls(None, cls.NO_CHANGE_PLANNED)
         if latest is None:
             return cls(None, cls.NOT_MEASURED)
-        percent = (Decimal(latest) - baseline) / (target - baseline) * 100
-        percent = percent.quantize(Decimal("0.1"))
+        # The state follows the figure as shown and filtered on (a tenth of a per cent), so
+        # "100,0 %" never reads "on the way".
+        percent = ((Decimal(latest) - baseline) / (target - baseline) * 100).quantize(
+            Decimal("0.1")
+        )
         if percent < 0:
             state = cls.AWAY
         elif percent >= 100:
@@ -206,7 +230,7 @@ class Realisation:
         }[self.state]
 
 
-class BenefitIndicator(VersionedModel, TimeStampedModel):
+class BenefitIndicator(StaysOnItsProject, VersionedModel, TimeStampedModel):
     """A benefit an organisation expects from the solution, measured against a baseline."""
 
     project = models.ForeignKey(
@@ -305,11 +329,29 @@ class BenefitIndicator(VersionedModel, TimeStampedModel):
         _not_in_future(self.baseline_on, "baseline_on", errors)
         if self.baseline_on and self.target_on and self.target_on < self.baseline_on:
             errors["target_on"] = _("The target date cannot be before the baseline.")
+        if (
+            self.pk
+            and self.baseline_on
+            and self.measurements.filter(measured_on__lt=self.baseline_on).exists()
+        ):
+            errors["baseline_on"] = _(
+                "Measurements of the indicator are dated before this baseline."
+            )
+        if self.kind in BenefitKind.summable() and self.unit.strip():
+            default = str(BenefitKind(self.kind).default_unit)
+            if self.unit.strip().lower() == default.lower():
+                self.unit = ""  # the kind's own unit
+            else:
+                # Hours and kroner are added up across the portfolio in one unit.
+                errors["unit"] = _(
+                    "%(kind)s is counted in %(unit)s; measure in another unit with the kind "
+                    "quality or citizen experience."
+                ) % {"kind": BenefitKind(self.kind).label, "unit": default}
         if errors:
             raise ValidationError(errors)
 
 
-class BenefitMeasurement(VersionedModel, TimeStampedModel):
+class BenefitMeasurement(StaysOnItsProject, VersionedModel, TimeStampedModel):
     """A value of an indicator on a date. Realisation happens in operation, so measurements
     are recorded after the project has closed as well."""
 
@@ -357,13 +399,18 @@ class BenefitMeasurement(VersionedModel, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.indicator} – {date_format(self.measured_on, 'SHORT_DATE_FORMAT')}"
 
+    def save(self, *args, **kwargs):
+        if self.indicator_id:
+            # Always its indicator's project, whatever was passed.
+            self.project_id = (
+                BenefitIndicator.objects.filter(pk=self.indicator_id)
+                .values_list("project_id", flat=True)
+                .first()
+            )
+        super().save(*args, **kwargs)
+
     def get_additional_data(self) -> dict:
         return {"project_id": self.project_id}
-
-    def save(self, *args, **kwargs):
-        if self.indicator_id and not self.project_id:
-            self.project_id = self.indicator.project_id
-        super().save(*args, **kwargs)
 
     def clean(self):
         errors: dict = {}
@@ -380,7 +427,7 @@ class BenefitMeasurement(VersionedModel, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class Spending(VersionedModel, TimeStampedModel):
+class Spending(StaysOnItsProject, VersionedModel, TimeStampedModel):
     """What a project spent in a year on external consultants and suppliers and on the
     organisations' own staff, and whether competence was built in-house."""
 

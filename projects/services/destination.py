@@ -73,14 +73,7 @@ def record_indicator(
     check_version(current, expected_version)
     for name in fields:
         setattr(current, name, getattr(indicator, name))
-    if (
-        current.baseline_on
-        and current.measurements.filter(measured_on__lt=current.baseline_on).exists()
-    ):
-        raise ValidationError(
-            {"baseline_on": _("Measurements of the indicator are dated before this baseline.")}
-        )
-    return save(current, update_fields=[*fields, "updated_at"])
+    return save(current, update_fields=[*fields, "unit", "updated_at"])
 
 
 @transaction.atomic

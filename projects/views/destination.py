@@ -79,6 +79,7 @@ def operation_decision(request, access, organisation_pk: int):
             expected_version=form.expected_version,
             fields=form.edited_fields,
         ),
+        saved_url=lambda saved: section_url(project.pk, f"operation-{organisation.pk}"),
     )
     if outcome.saved:
         return _saved(
