@@ -19,6 +19,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseNotAllowed
 
 from projects.models import (
+    LegalQuestion,
+    LegalQuestionStatus,
     LessonLearned,
     LessonVisibility,
     Membership,
@@ -115,6 +117,19 @@ def lessons_visible_to(user) -> QuerySet[LessonLearned]:
         return LessonLearned.objects.all()
     return LessonLearned.objects.filter(
         Q(visibility=LessonVisibility.PORTFOLIO)
+        | Q(project__in=projects_visible_to(user).values("pk"))
+    )
+
+
+def legal_questions_visible_to(user) -> QuerySet[LegalQuestion]:
+    """Legal questions of projects the user may read, and every answer shared with the whole
+    programme (answered questions only: nothing unanswered or unshared leaves the project)."""
+    if not user.is_authenticated:
+        return LegalQuestion.objects.none()
+    if roles_of(user).is_agency:
+        return LegalQuestion.objects.all()
+    return LegalQuestion.objects.filter(
+        Q(status=LegalQuestionStatus.ANSWERED, shared=True)
         | Q(project__in=projects_visible_to(user).values("pk"))
     )
 

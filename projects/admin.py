@@ -11,24 +11,30 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from projects.models import (
+    AIActRiskClass,
+    AIActRole,
+    AnnexIIIArea,
     Barrier,
     BenefitIndicator,
     BenefitMeasurement,
     Decision,
     FundingRound,
+    LegalQuestion,
     LessonLearned,
     Membership,
+    Obligation,
     OperationDecision,
     Organisation,
     Participation,
     Phase,
     Project,
+    ProjectObligation,
     ProjectSupplier,
     ReviewNote,
     Spending,
@@ -57,6 +63,8 @@ def amount_column(model, name: str):
 class FastListAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
+    # A link typed without a scheme is taken as https://, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None):
         # Nothing is deleted in ordinary use; a superuser removes a record made by mistake.
@@ -214,11 +222,46 @@ class PhaseInline(admin.StackedInline):
     ]
 
 
+class ParticipationFormSet(forms.BaseInlineFormSet):
+    """An organisation that has recorded an operation decision or benefits on the project
+    stays on it (as the project form says too)."""
+
+    def clean(self):
+        super().clean()
+        leaving = [
+            form.instance.organisation
+            for form in self.deleted_forms
+            if form.instance.pk
+            and (
+                OperationDecision.objects.filter(
+                    project=self.instance, organisation=form.instance.organisation_id
+                ).exists()
+                or BenefitIndicator.objects.filter(
+                    project=self.instance, organisation=form.instance.organisation_id
+                ).exists()
+            )
+        ]
+        if leaving:
+            raise forms.ValidationError(
+                _(
+                    "%(names)s has recorded an operation decision or benefits on the "
+                    "project and stays on it."
+                )
+                % {"names": ", ".join(str(o) for o in leaving)}
+            )
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
+    formset = ParticipationFormSet
     extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "kind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An existing row's organisation is not swapped for another (its decision would
+        # stay behind); add the new organisation as a row of its own.
+        return ["organisation"] if obj is not None else []
 
 
 class SuperuserDeletesInline:
@@ -284,9 +327,10 @@ class SpendingInline(SuperuserDeletesInline, admin.TabularInline):
 
 class ProjectSupplierInline(SuperuserDeletesInline, admin.TabularInline):
     model = ProjectSupplier
+    form = VersionCheckedForm
     extra = 0
     autocomplete_fields = ["supplier"]
-    fields = ["supplier", "role", "note"]
+    fields = ["supplier", "role", "note", "opened_at_version"]
 
 
 @admin.register(Project)
@@ -386,8 +430,11 @@ class ProjectAdmin(ChangedFieldsOnlyMixin, FastListAdmin):
                     "personal_data",
                     "legal_basis",
                     "dpia_status",
+                    ("dpia_completed_on", "dpia_approved_by"),
+                    "dpia_link",
                     "ai_act_risk_class",
                     "ai_act_role",
+                    "annex_iii_area",
                     "medical_device",
                 ]
             },
@@ -555,9 +602,13 @@ class OperationDecisionAdmin(DestinationAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        # Whoever recorded the decision as it now stands.
+        obj.author = request.user
         if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+            return super().save_model(request, obj, form, change)
+        changed = changed_fields(form, obj)
+        if changed:
+            obj.save(update_fields=[*changed, "author", "updated_at"])
 
 
 class BenefitMeasurementInline(SuperuserDeletesInline, admin.TabularInline):
@@ -683,6 +734,7 @@ class SpendingAdmin(DestinationAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(StaysOnItsProjectMixin, ProjectLogAdmin):
+    fixed_after_adding = ["project", "organisation"]
     list_display = ["organisation", "project", "kind", "created_at"]
     list_filter = ["kind", "organisation__kind"]
     list_select_related = ["project", "organisation"]
@@ -697,12 +749,246 @@ class SupplierAdmin(FastListAdmin):
 
 
 @admin.register(ProjectSupplier)
-class ProjectSupplierAdmin(ProjectLogAdmin):
+class ProjectSupplierAdmin(DestinationAdmin):
     list_display = ["supplier", "project", "role", "note"]
     list_filter = ["role"]
     list_select_related = ["project", "supplier"]
     search_fields = ["supplier__name", "supplier__cvr", "project__title", "note"]
     autocomplete_fields = ["project", "supplier"]
+
+
+# Compliance: the AI Act obligation catalogue, the obligations projects have by it, and the
+# legal questions projects put.
+
+
+def _rule_choices(choices) -> list[tuple[str, str]]:
+    """The values a rule list may hold: the choices without the blank one."""
+    return [(value, label) for value, label in choices.choices if value]
+
+
+class ObligationForm(forms.ModelForm):
+    """The rule lists are kept as JSON; here they are ticked among the allowed values. The
+    model's clean() refuses any other value, whichever way it comes in."""
+
+    source_url = forms.URLField(
+        label=Obligation._meta.get_field("source_url").verbose_name,
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+    )
+    risk_classes = forms.MultipleChoiceField(
+        label=_("risk classes"),
+        choices=_rule_choices(AIActRiskClass),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The AI Act risk classes it applies to; none ticked for every class."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("roles"),
+        choices=_rule_choices(AIActRole),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Provider and/or deployer; none ticked for either."),
+    )
+    excluded_annex_iii_areas = forms.MultipleChoiceField(
+        label=_("excluded Annex III areas"),
+        choices=_rule_choices(AnnexIIIArea),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Systems in these areas of Annex III do not have the obligation."),
+    )
+
+    class Meta:
+        model = Obligation
+        fields = [
+            "code",
+            "article",
+            "title_da",
+            "title_en",
+            "source_url",
+            "risk_classes",
+            "roles",
+            "public_bodies_only",
+            "annex_iii_only",
+            "excluded_annex_iii_areas",
+            "applies_from",
+            "phase",
+            "catalogue_version",
+        ]
+        help_texts = {
+            "applies_from": _(
+                "The date from which the obligation applies. Saving gives every project that "
+                "has it its new due date: the earlier of this date and its planned go-live."
+            ),
+            "catalogue_version": _(
+                "The version of the catalogue file the entry came from. Loading a file with a "
+                "higher version replaces the entry; a file with this version or a lower one "
+                "leaves it alone."
+            ),
+        }
+
+
+@admin.register(Obligation)
+class ObligationAdmin(FastListAdmin):
+    """The catalogue, kept by the agency's administrators. Saving an entry applies it to every
+    project at once (see projects.apps): new obligations appear, due dates move, and those
+    that no longer apply are superseded."""
+
+    form = ObligationForm
+    list_display = [
+        "article",
+        "code",
+        "title_da",
+        "rule",
+        "public_bodies_only",
+        "annex_iii_only",
+        "applies_from",
+        "phase",
+        "catalogue_version",
+    ]
+    list_display_links = ["article", "code"]
+    list_filter = ["phase", "public_bodies_only", "annex_iii_only", "catalogue_version"]
+    search_fields = ["code", "article", "title_da", "title_en"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        ("code", "article"),
+        "title_da",
+        "title_en",
+        "source_url",
+        "risk_classes",
+        "roles",
+        ("public_bodies_only", "annex_iii_only"),
+        "excluded_annex_iii_areas",
+        ("applies_from", "phase"),
+        "catalogue_version",
+        ("created_at", "updated_at"),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code matches the entry to the catalogue file; it stays once the entry exists.
+        fixed = ["code"] if obj is not None else []
+        return [*fixed, *super().get_readonly_fields(request, obj)]
+
+    @admin.display(description=_("applies to"))
+    def rule(self, obj):
+        classes = dict(AIActRiskClass.choices)
+        roles = dict(AIActRole.choices)
+        parts = [
+            ", ".join(str(classes.get(v, v)) for v in obj.risk_classes) or _("every risk class"),
+            ", ".join(str(roles.get(v, v)) for v in obj.roles) or _("provider or deployer"),
+        ]
+        return "; ".join(str(part) for part in parts)
+
+
+class CurrentOrSupersededFilter(admin.SimpleListFilter):
+    title = _("superseded")
+    parameter_name = "superseded"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Current")), ("yes", _("Superseded"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(superseded_on__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(superseded_on__isnull=False)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
+@admin.register(ProjectObligation)
+class ProjectObligationAdmin(DestinationAdmin):
+    """A project's obligations follow from its profile and the catalogue: they are not added
+    by hand, their due date is derived and they are superseded (never deleted) when the
+    profile no longer implies them."""
+
+    list_display = [
+        "project",
+        "obligation",
+        "status",
+        "due_on",
+        "overdue",
+        "owner",
+        "completed_on",
+        "superseded_on",
+    ]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        CurrentOrSupersededFilter,
+        "obligation__phase",
+        "project__ai_act_risk_class",
+        "project__lead_organisation__kind",
+    ]
+    list_select_related = ["project", "obligation"]
+    search_fields = ["project__title", "obligation__code", "obligation__article", "owner"]
+    autocomplete_fields = ["project", "obligation"]
+    fixed_after_adding = ["project", "obligation"]
+    readonly_fields = ["due_on", "superseded_on", "created_at", "updated_at"]
+    fields = [
+        "project",
+        "obligation",
+        ("status", "due_on", "superseded_on"),
+        "not_applicable_reason",
+        ("owner", "completed_on", "approved_by"),
+        "evidence",
+        ("created_at", "updated_at"),
+        "opened_at_version",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(boolean=True, description=_("overdue"))
+    def overdue(self, obj):
+        return obj.is_overdue
+
+
+@admin.register(LegalQuestion)
+class LegalQuestionAdmin(DestinationAdmin):
+    list_display = [
+        "__str__",
+        "project",
+        "legal_area",
+        "asked_to",
+        "status",
+        "asked_on",
+        "answered_on",
+        "shared",
+    ]
+    list_filter = ["status", "legal_area", "asked_to", "shared"]
+    list_select_related = ["project"]
+    search_fields = ["question", "answer", "answer_source", "project__title"]
+    autocomplete_fields = ["project", "barrier"]
+    readonly_fields = ["author", "created_at", "updated_at"]
+    fields = [
+        "project",
+        "barrier",
+        "question",
+        ("legal_area", "asked_to", "asked_on"),
+        "status",
+        "answer",
+        ("answered_on", "answer_source"),
+        "shared",
+        "author",
+        ("created_at", "updated_at"),
+        "opened_at_version",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SubmittedForm)

@@ -32,6 +32,9 @@ class ProjectsConfig(AppConfig):
         auditlog.register(models.Spending, exclude_fields=noise)
         auditlog.register(models.Supplier, exclude_fields=noise)
         auditlog.register(models.ProjectSupplier, exclude_fields=noise)
+        auditlog.register(models.Obligation, exclude_fields=noise)
+        auditlog.register(models.ProjectObligation, exclude_fields=noise)
+        auditlog.register(models.LegalQuestion, exclude_fields=noise)
 
         from django.db.models.signals import (
             m2m_changed,
@@ -59,6 +62,16 @@ class ProjectsConfig(AppConfig):
             pre_delete.connect(_lock_project, sender=model, dispatch_uid=f"lock-d-{model}")
             post_save.connect(_refresh_project, sender=model, dispatch_uid=f"derived-{model}")
             post_delete.connect(_refresh_project, sender=model, dispatch_uid=f"derived-d-{model}")
+        # A project's AI Act obligations follow its profile, its planned go-live (the phases),
+        # its lead organisation (public body or not) and the catalogue.
+        post_save.connect(_derive_obligations, sender=models.Project, dispatch_uid="obl-p")
+        # The lead organisation may change (the agency moves a project): whose decisions
+        # count follows.
+        post_save.connect(_refresh_own_project, sender=models.Project, dispatch_uid="derived-p")
+        post_save.connect(_derive_obligations, sender=models.Phase, dispatch_uid="obl-ph")
+        post_delete.connect(_derive_obligations, sender=models.Phase, dispatch_uid="obl-ph-d")
+        post_save.connect(_organisation_changed, sender=models.Organisation, dispatch_uid="obl-o")
+        post_save.connect(_catalogue_changed, sender=models.Obligation, dispatch_uid="obl-c")
         m2m_changed.connect(
             _participants_changed,
             sender=models.Project.participants.through,
@@ -85,7 +98,9 @@ def _lock_project(sender, instance, **kwargs):
 
 
 def _refresh_project(sender, instance, **kwargs):
-    from projects.models import BenefitMeasurement, refresh_derived
+    from django.db.models.signals import post_delete
+
+    from projects.models import BenefitIndicator, BenefitMeasurement, refresh_derived
     from projects.models.destination import refresh_indicator
     from projects.models.projects import being_deleted
 
@@ -95,6 +110,9 @@ def _refresh_project(sender, instance, **kwargs):
         return
     if sender is BenefitMeasurement:
         refresh_indicator(instance.indicator_id)
+    elif sender is BenefitIndicator and kwargs.get("signal") is not post_delete:
+        # A save of a copy read before a measurement was added writes its old latest value.
+        refresh_indicator(instance.pk)
     refresh_derived(instance.project_id)
 
 
@@ -110,3 +128,38 @@ def _participants_changed(sender, instance, action, reverse, pk_set, **kwargs):
             refresh_derived(project_id)
     else:
         refresh_derived(instance.pk)
+
+
+def _derive_obligations(sender, instance, **kwargs):
+    from projects.models import Project, derive_obligations
+    from projects.models.projects import being_deleted
+
+    if kwargs.get("raw"):
+        return
+    project_id = instance.pk if sender is Project else instance.project_id
+    if not being_deleted(project_id):
+        derive_obligations(project_id)
+
+
+def _organisation_changed(sender, instance, created, **kwargs):
+    from projects.models import apply_catalogue
+
+    if kwargs.get("raw") or created:
+        return
+    apply_catalogue(instance.led_projects.all())
+
+
+def _catalogue_changed(sender, instance, **kwargs):
+    from projects.models import apply_catalogue
+
+    if kwargs.get("raw"):
+        return
+    apply_catalogue(obligations=[instance])
+
+
+def _refresh_own_project(sender, instance, created, **kwargs):
+    from projects.models import refresh_derived
+
+    if kwargs.get("raw") or created:
+        return
+    refresh_derived(instance.pk)

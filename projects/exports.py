@@ -68,6 +68,9 @@ COLUMNS = [
     (lambda: _("Personal data processed"), "personal_data", _label(YesNoUnknown)),
     (lambda: _("DPIA status"), "dpia_status", _label(DPIAStatus)),
     (lambda: _("AI Act risk class"), "ai_act_risk_class", _label(AIActRiskClass)),
+    # Counted per project in the list's query (see selectors.portfolio.with_obligation_counts).
+    (lambda: _("Open AI Act obligations"), "open_obligations", None),
+    (lambda: _("Overdue AI Act obligations"), "overdue_obligations", None),
     (lambda: _("Medical device (MDR)"), "medical_device", _label(YesNoUnknown)),
     (lambda: _("Operation decisions"), None, None),  # one cell for all organisations
     (lambda: _("Reason for closing without operation"), "closing_reason", _label(StopReason)),
@@ -78,10 +81,8 @@ COLUMNS = [
 ]
 
 
-# Rows are read from the database in chunks of this many; the organisations and decisions of
-# a batch of rows are read together, never one project at a time.
+# Rows are read from the database in chunks of this many.
 CHUNK_SIZE = 2000
-BATCH_SIZE = 500
 
 
 def amount_columns() -> set[int]:
@@ -123,64 +124,64 @@ def _decision_phrase(decision: str, decided_on, reason_category: str) -> str:
     return _("not yet decided")
 
 
-def _decision_summaries(batch: list[tuple]) -> dict[int, str]:
-    """Each project's organisations (the lead first, then the participants by name) with their
-    operation decisions, in one cell: two queries for the whole batch."""
-    project_ids = [values[0] for values in batch]
-    organisations = {pk: [(lead_id, lead_name)] for pk, lead_id, lead_name, *_rest in batch}
-    participants = (
-        Participation.objects.filter(project_id__in=project_ids)
-        .exclude(organisation_id=F("project__lead_organisation_id"))
-        .order_by("organisation__name", "organisation_id")
-        .values_list("project_id", "organisation_id", "organisation__name")
-    )
-    for project_id, organisation_id, name in participants:
-        organisations[project_id].append((organisation_id, name))
-    decisions = defaultdict(dict)
-    recorded = OperationDecision.objects.filter(project_id__in=project_ids).values_list(
-        "project_id", "organisation_id", "decision", "decided_on", "reason_category"
-    )
-    for project_id, organisation_id, decision, decided_on, reason in recorded:
-        decisions[project_id][organisation_id] = (decision, decided_on, reason)
-    undecided = (OperationDecisionKind.UNDECIDED, None, "")
-    return {
-        project_id: "; ".join(
-            f"{name}: {_decision_phrase(*decisions[project_id].get(organisation_id, undecided))}"
+class _Decisions:
+    """Every filtered project's participating organisations and operation decisions, read in
+    two queries for the whole export (a few small tuples per project), so that the number of
+    queries does not grow with the rows."""
+
+    def __init__(self, projects: QuerySet):
+        project_ids = projects.values("pk")
+        self.participants = defaultdict(list)
+        for project_id, organisation_id, name in (
+            Participation.objects.filter(project_id__in=project_ids)
+            .exclude(organisation_id=F("project__lead_organisation_id"))
+            .order_by("organisation__name", "organisation_id")
+            .values_list("project_id", "organisation_id", "organisation__name")
+        ):
+            self.participants[project_id].append((organisation_id, name))
+        self.decisions = defaultdict(dict)
+        for (
+            project_id,
+            organisation_id,
+            decision,
+            decided_on,
+            reason,
+        ) in OperationDecision.objects.filter(project_id__in=project_ids).values_list(
+            "project_id", "organisation_id", "decision", "decided_on", "reason_category"
+        ):
+            self.decisions[project_id][organisation_id] = (decision, decided_on, reason)
+
+    def summary(self, project_id: int, lead_id: int, lead_name: str) -> str:
+        """The lead first, then the participants by name, each with its decision."""
+        undecided = (OperationDecisionKind.UNDECIDED, None, "")
+        decided = self.decisions.get(project_id, {})
+        members = [(lead_id, lead_name), *self.participants.get(project_id, [])]
+        return "; ".join(
+            f"{name}: {_decision_phrase(*decided.get(organisation_id, undecided))}"
             for organisation_id, name in members
         )
-        for project_id, members in organisations.items()
-    }
-
-
-def _batches(projects: QuerySet, fields: list[str]) -> Iterator[list[tuple]]:
-    batch = []
-    values = projects.values_list("pk", "lead_organisation_id", "lead_organisation__name", *fields)
-    for row in values.iterator(chunk_size=CHUNK_SIZE):
-        batch.append(row)
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def rows(projects: QuerySet) -> Iterator[list]:
     """One list of cell values per project, read in chunks."""
     fields = [field for _header, field, _format in COLUMNS if field is not None]
     yes, no = _("Yes"), _("No")
-    for batch in _batches(projects, fields):
-        summaries = _decision_summaries(batch)
-        for project_id, _lead_id, _lead_name, *values in batch:
-            stored = iter(values)
-            row = []
-            for _header, field, formatter in COLUMNS:
-                value = summaries[project_id] if field is None else next(stored)
-                if formatter is not None:
-                    value = formatter(value)
-                elif isinstance(value, bool):
-                    value = yes if value else no
-                row.append(neutralise(value))
-            yield row
+    decisions = _Decisions(projects)
+    values = projects.values_list("pk", "lead_organisation_id", "lead_organisation__name", *fields)
+    for project_id, lead_id, lead_name, *stored_values in values.iterator(chunk_size=CHUNK_SIZE):
+        stored = iter(stored_values)
+        row = []
+        for _header, field, formatter in COLUMNS:
+            if field is None:
+                value = decisions.summary(project_id, lead_id, lead_name)
+            else:
+                value = next(stored)
+            if formatter is not None:
+                value = formatter(value)
+            elif isinstance(value, bool):
+                value = yes if value else no
+            row.append(neutralise(value))
+        yield row
 
 
 class _Echo:

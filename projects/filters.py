@@ -16,7 +16,11 @@ from projects.models import (
     BenefitIndicator,
     DPIAStatus,
     FundingRound,
+    LegalAddressee,
+    LegalArea,
+    LegalQuestionStatus,
     LessonCategory,
+    ObligationStatus,
     OperationDecisionKind,
     Organisation,
     OrganisationKind,
@@ -28,10 +32,12 @@ from projects.models import (
     TrafficLight,
 )
 from projects.selectors.portfolio import (
+    OBLIGATION_STATES,
     REALISATION_BANDS,
     SHARE_BANDS,
     combine_rows,
     has_decision,
+    has_obligations,
     has_reason,
 )
 
@@ -161,6 +167,14 @@ class ProjectFilter(django_filters.FilterSet):
     dpia_status = django_filters.MultipleChoiceFilter(
         label=_("DPIA status"), choices=DPIAStatus.choices, widget=forms.CheckboxSelectMultiple
     )
+    obligations = django_filters.ChoiceFilter(
+        label=_("AI Act obligations"), choices=OBLIGATION_STATES, method="filter_obligations"
+    )
+    obligation_status = django_filters.ChoiceFilter(
+        label=_("Has an AI Act obligation with the status"),
+        choices=ObligationStatus.choices,
+        method="filter_obligations",
+    )
     stale_days = django_filters.NumberFilter(
         label=_("No status update for more than (days)"),
         method="filter_stale",
@@ -266,7 +280,8 @@ class ProjectFilter(django_filters.FilterSet):
 
     @staticmethod
     def asks_for_attention(data) -> bool:
-        """Looking for what needs follow-up: stale, help, escalated or open barriers."""
+        """Looking for what needs follow-up: stale, help, escalated or open barriers, open or
+        overdue AI Act obligations."""
         open_barriers = (data.get("barrier_category") or data.get("barrier_phase")) and (
             data.get("barrier_state") or "open"
         ) == "open"
@@ -274,6 +289,7 @@ class ProjectFilter(django_filters.FilterSet):
             data.get("stale_days") is not None
             or data.get("help_requested")
             or data.get("escalated")
+            or data.get("obligations")
             or open_barriers
         )
 
@@ -306,6 +322,9 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_help(self, queryset, name, value):
         return queryset.filter(help_requested=True)
+
+    def filter_obligations(self, queryset, name, value):
+        return queryset.filter(has_obligations(value))
 
     def filter_escalated(self, queryset, name, value):
         return queryset.filter(Project.objects.escalated_barrier())
@@ -435,3 +454,39 @@ def search_lessons(queryset, text: str):
     return queryset.filter(
         Q(title__icontains=text) | Q(what_happened__icontains=text) | Q(advice__icontains=text)
     )
+
+
+class LegalQuestionFilter(django_filters.FilterSet):
+    """The library of legal questions and shared answers."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    legal_area = django_filters.MultipleChoiceFilter(
+        label=_("Legal area"), choices=LegalArea.choices, widget=forms.CheckboxSelectMultiple
+    )
+    asked_to = django_filters.ChoiceFilter(label=_("Put to"), choices=LegalAddressee.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=LegalQuestionStatus.choices)
+
+    def filter_text(self, queryset, name, value):
+        return search_legal_questions(queryset, value)
+
+
+def search_legal_questions(queryset, text: str):
+    """Full-text search of questions and answers, as `search_lessons`: PostgreSQL's Danish
+    configuration, ranked (so "behandlingsgrundlag" finds "behandlingsgrundlaget"), answered
+    from the GIN index `legal_question_search_danish`; a plain substring match elsewhere."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("question", weight="A", config="danish") + SearchVector(
+            "answer", weight="B", config="danish"
+        )
+        query = SearchQuery(text, config="danish", search_type="websearch")
+        return (
+            queryset.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(search=query)
+            .order_by("-rank", "-asked_on", "-pk")
+        )
+    return queryset.filter(Q(question__icontains=text) | Q(answer__icontains=text))

@@ -4,7 +4,7 @@ the rules a record keeps are its model's (`clean()` and constraints), not repeat
 import uuid
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, URLField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,11 @@ from projects.models import (
     Decision,
     DecisionKind,
     GateDecision,
+    LegalArea,
+    LegalQuestion,
+    LegalQuestionStatus,
     LessonLearned,
+    ObligationStatus,
     OperationDecision,
     OperationDecisionKind,
     Organisation,
@@ -25,6 +29,7 @@ from projects.models import (
     ParticipationKind,
     Phase,
     Project,
+    ProjectObligation,
     ProjectSupplier,
     ReviewNote,
     ReviewNoteKind,
@@ -112,6 +117,13 @@ class VersionedModelForm(OneTimeFormMixin, forms.ModelForm):
         ]
 
 
+def _https_links(field, **kwargs):
+    """Form fields as the model's, with a link typed without a scheme taken as https."""
+    if isinstance(field, URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class ProjectForm(VersionedModelForm):
     """The project profile, including the legal and risk profile. Participants are partners
     in the pilot, or organisations that joined later to adopt the solution."""
@@ -144,14 +156,47 @@ class ProjectForm(VersionedModelForm):
             "personal_data",
             "legal_basis",
             "dpia_status",
+            "dpia_completed_on",
+            "dpia_link",
+            "dpia_approved_by",
             "ai_act_risk_class",
             "ai_act_role",
+            "annex_iii_area",
             "medical_device",
             "benefits_note",
         ]
+        formfield_callback = _https_links
+        help_texts = {
+            "dpia_link": _(
+                "A link to the DPIA in the organisation's own archive (for example its case "
+                "and document management system). The document itself is not stored here."
+            ),
+            "dpia_approved_by": _(
+                "Who approved the DPIA, for example the head of department after the data "
+                "protection officer's advice."
+            ),
+            "ai_act_risk_class": _(
+                "The risk class under the EU AI Act. High-risk systems bring the most "
+                "obligations; the project's obligations are derived from this, the role and "
+                "the Annex III area."
+            ),
+            "ai_act_role": _(
+                "Provider: the project develops the system and puts it on the market or into "
+                "service under its own name. Deployer: the organisation uses a system under "
+                "its authority."
+            ),
+            "annex_iii_area": _(
+                "Annex III of the AI Act lists the areas in which an AI system is high-risk, "
+                "for example access to essential public services and benefits (5) or "
+                "employment (4). Choose the area the system is used in, or none. Some "
+                "obligations, such as the fundamental-rights impact assessment (art. 27), "
+                "apply only in these areas."
+            ),
+        }
         widgets = {
             "start_date": DateInput(),
             "planned_end_date": DateInput(),
+            "dpia_completed_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "legal_basis": forms.Textarea(attrs={"rows": 2}),
             "benefits_note": forms.Textarea(attrs={"rows": 2}),
@@ -189,6 +234,9 @@ class ProjectForm(VersionedModelForm):
                 pk for pk, kind in kinds.items() if kind == ParticipationKind.ADOPTER
             ]
         # The amount fields refuse negatives themselves (projects.numbers.AmountField).
+
+    def clean_dpia_completed_on(self):
+        return _not_in_future(self.cleaned_data.get("dpia_completed_on"), _("The DPIA date"))
 
     def clean(self):
         cleaned = super().clean()
@@ -317,13 +365,39 @@ class GateDecisionForm(forms.Form):
         help_text=_("Shown to the agency and, through the portfolio, to other projects."),
     )
 
-    def __init__(self, *args, phase: Phase | None, open_barriers: list[Barrier], **kwargs):
+    def __init__(
+        self,
+        *args,
+        phase: Phase | None,
+        open_barriers: list[Barrier],
+        may_override_obligations: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.phase = phase
         self.open_barriers = open_barriers
         if phase is not None:
             self.fields["phase_id"].initial = phase.pk
             self.fields["phase_version"].initial = phase.version
+        # Going into operation with AI Act obligations open: agency administrators only.
+        if may_override_obligations:
+            self.fields["override_reason"] = LimitedTextFormField(
+                label=_("Allow going on with open obligations: the reason"),
+                max_length=NOTE_MAX_LENGTH,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "For agency administrators. Fill this in only to let the project go into "
+                    "operation although the obligations listed above are open; the reason "
+                    "and your name are recorded on the phase. Leave it empty otherwise."
+                ),
+            )
+            self.order_fields(
+                [
+                    *("phase_id", "phase_version", "decision", "decided_on", "decided_by"),
+                    *("rationale", "conditions", "override_reason"),
+                ]
+            )
         # When the project stops, each open barrier is resolved, closed with it, or kept
         # open for a reason, so that dead projects do not fill the lists of open barriers.
         for barrier in open_barriers:
@@ -360,6 +434,14 @@ class GateDecisionForm(forms.Form):
     def expected_phase(self) -> tuple[int, int]:
         return (self.cleaned_data.get("phase_id") or 0, self.cleaned_data.get("phase_version") or 0)
 
+    @property
+    def override_reason(self) -> str:
+        """The administrator's reason for going on with open obligations ("" without one,
+        and always for those who are not offered the field)."""
+        if "override_reason" not in self.fields:
+            return ""
+        return (self.cleaned_data.get("override_reason") or "").strip()
+
     def clean_decided_on(self):
         return _not_in_future(self.cleaned_data.get("decided_on"), _("The decision date"))
 
@@ -374,6 +456,39 @@ class GateDecisionForm(forms.Form):
                     _("Explain why the solution is not put into operation."),
                 )
         return cleaned
+
+
+class ProjectObligationForm(VersionedModelForm):
+    """How far the project has met one of its AI Act obligations."""
+
+    class Meta:
+        model = ProjectObligation
+        fields = [
+            "status",
+            "not_applicable_reason",
+            "owner",
+            "completed_on",
+            "approved_by",
+            "evidence",
+        ]
+        labels = {"not_applicable_reason": _("Why it does not apply")}
+        help_texts = {
+            "not_applicable_reason": _("Required when the status is not applicable."),
+            "owner": _("Who in the organisation sees to it that the obligation is met."),
+            "completed_on": _("When the obligation was met."),
+            "approved_by": _("Who approved that it is met, for example the steering group."),
+        }
+        widgets = {
+            "status": forms.RadioSelect(),
+            "not_applicable_reason": forms.Textarea(attrs={"rows": 2}),
+            "completed_on": DateInput(),
+            "evidence": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A status is always one of the four: no empty choice among the radio buttons.
+        self.fields["status"].choices = ObligationStatus.choices
 
 
 class BarrierForm(VersionedModelForm):
@@ -503,10 +618,11 @@ class ReviewAnswerForm(forms.Form):
 # Where the project ends up: operation decisions, benefits, spending and suppliers.
 
 
-class OperationDecisionForm(forms.ModelForm):
+class OperationDecisionForm(OneTimeFormMixin, forms.ModelForm):
     """One organisation's decision on running the solution, recorded or changed. The form
     carries the version of the decision it shows (0 when there is none yet), so a decision
-    someone else saved meanwhile is not overwritten."""
+    someone else saved meanwhile is not overwritten; recording the first decision is a
+    one-time form, so sending it twice saves it once."""
 
     version = VersionField()
 
@@ -545,6 +661,11 @@ class OperationDecisionForm(forms.ModelForm):
         # A decision is always one of the kinds: no empty choice among the radio buttons.
         self.fields["decision"].choices = OperationDecisionKind.choices
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        # A form opened on no decision stays a one-time form when it comes back, even if a
+        # decision exists by then (its own earlier sending, or someone else's).
+        opened_as_new = self.is_bound and self.data.get("submission_token")
+        if self.instance.pk and not opened_as_new:
+            del self.fields["submission_token"]
 
     @property
     def expected_version(self) -> int:
@@ -666,3 +787,95 @@ class ProjectSupplierForm(VersionedModelForm):
             self.initial.setdefault("name", self.instance.supplier.name)
             self.initial.setdefault("cvr", self.instance.supplier.cvr)
         self.order_fields(["name", "cvr", "role", "note"])
+
+
+# Legal questions and the answers projects share with the whole programme.
+
+
+class LegalQuestionForm(VersionedModelForm):
+    """A legal question a project put to someone, optionally raised from one of its barriers.
+    Raised from a barrier, the form names it and suggests the legal area its category points
+    to (`LegalArea.for_barrier_category`)."""
+
+    class Meta:
+        model = LegalQuestion
+        fields = ["question", "legal_area", "asked_to", "asked_on", "barrier"]
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 5}),
+            "asked_on": DateInput(),
+        }
+        labels = {"barrier": _("Barrier it came from (optional)"), "asked_on": _("Asked on")}
+        help_texts = {
+            "question": _(
+                "Write it so that someone in another municipality understands it: leave out "
+                "names of citizens and other personal data."
+            ),
+            "asked_to": _("To whom the project put the question."),
+        }
+
+    def __init__(self, *args, project: Project, from_barrier: Barrier | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        barriers = Barrier.objects.filter(project=project)
+        if self.instance.barrier_id:
+            # A barrier withdrawn since stays the one the question came from.
+            barriers = Barrier.all_objects.filter(project=project).filter(
+                Q(withdrawn_at__isnull=True) | Q(pk=self.instance.barrier_id)
+            )
+        self.fields["barrier"].queryset = barriers.order_by("-identified_on", "-pk")
+        self.fields["barrier"].empty_label = _("None: raised on its own")
+        if from_barrier is not None and not self.is_bound:
+            self.initial["barrier"] = from_barrier.pk
+            suggested = LegalArea.for_barrier_category(from_barrier.category)
+            if suggested:
+                self.initial["legal_area"] = suggested[0]
+                self.fields["legal_area"].help_text = _(
+                    "Suggested from the barrier's category (%(category)s)."
+                ) % {"category": from_barrier.get_category_display()}
+
+
+class LegalAnswerForm(LegalQuestionForm):
+    """A legal question with its answer: its status, the answer with its date and source,
+    and whether the answer is shared with the whole programme (only an answered question
+    can be; the model refuses anything else)."""
+
+    class Meta(LegalQuestionForm.Meta):
+        fields = [
+            *LegalQuestionForm.Meta.fields,
+            "status",
+            "answer",
+            "answered_on",
+            "answer_source",
+            "shared",
+        ]
+        widgets = {
+            **LegalQuestionForm.Meta.widgets,
+            "status": forms.RadioSelect(),
+            "answer": forms.Textarea(attrs={"rows": 6}),
+            "answered_on": DateInput(),
+        }
+        labels = {
+            **LegalQuestionForm.Meta.labels,
+            "answer": _("Answer (required when answered)"),
+            "answered_on": _("Answered on (required when answered)"),
+        }
+        help_texts = {
+            **LegalQuestionForm.Meta.help_texts,
+            "status": _(
+                "Answered when the project got its answer; no longer relevant when nobody "
+                "will answer it any more."
+            ),
+            "answer": _("What the answer says, in your own words or quoted."),
+            "shared": _(
+                "Shared, the question and its answer can be read and searched by every "
+                "signed-in user of the programme: coordinators and viewers in every "
+                "municipality and region, and the agency, with the project's name. They "
+                "are offered beside new barriers in the same area, so the next project need "
+                "not ask again. Only an answered question can be shared. Not shared, only "
+                "the project's organisations and the agency read it."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A question always has one of the statuses: no empty choice among the radio buttons.
+        self.fields["status"].choices = LegalQuestionStatus.choices

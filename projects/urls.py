@@ -3,9 +3,11 @@ from django.urls import path
 
 from projects.views import (
     account,
+    compliance,
     destination,
     health,
     history,
+    legal,
     lessons,
     portfolio,
     projects,
@@ -37,7 +39,13 @@ urlpatterns = [
         portfolio.operation_decision_list,
         name="operation_decision_list",
     ),
+    path(
+        "portfolio/legal-questions/",
+        legal.open_legal_question_list,
+        name="open_legal_question_list",
+    ),
     path("lessons/", lessons.lesson_list, name="lesson_list"),
+    path("legal/", legal.legal_question_list, name="legal_question_list"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
@@ -76,6 +84,12 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/decisions/new/", records.decision_create, name="decision_create"),
     path("projects/<int:pk>/lessons/new/", records.lesson_create, name="lesson_create"),
+    path("projects/<int:pk>/legal/new/", legal.legal_question_create, name="legal_question_create"),
+    path(
+        "projects/<int:pk>/legal/<int:record_pk>/edit/",
+        legal.legal_question_edit,
+        name="legal_question_edit",
+    ),
     path(
         "projects/<int:pk>/operation/<int:organisation_pk>/",
         destination.operation_decision,
@@ -96,6 +110,11 @@ urlpatterns = [
         "projects/<int:pk>/measurements/<int:record_pk>/edit/",
         destination.measurement_edit,
         name="measurement_edit",
+    ),
+    path(
+        "projects/<int:pk>/obligations/<int:record_pk>/edit/",
+        compliance.obligation_edit,
+        name="obligation_edit",
     ),
     path("projects/<int:pk>/spending/new/", destination.spending_create, name="spending_create"),
     path(

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from projects.models import (
     Area,
@@ -13,9 +14,11 @@ from projects.models import (
     BenefitMeasurement,
     Decision,
     FundingRound,
+    LegalQuestion,
     LessonCategory,
     LessonLearned,
     Membership,
+    ObligationStatus,
     OperationDecision,
     OperationDecisionKind,
     Organisation,
@@ -23,6 +26,7 @@ from projects.models import (
     Phase,
     PhaseKind,
     Project,
+    ProjectObligation,
     ProjectSupplier,
     ReviewNote,
     Role,
@@ -94,6 +98,16 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def participants(self, create, extracted, **kwargs):
         if create and extracted:
             self.participants.set(extracted)
+
+
+def meet_obligations(project, *, on: date | None = None) -> None:
+    """Mark every AI Act obligation the project has by its profile now as done, as a
+    project ready to go into operation has them (the gate into operation asks for it)."""
+    on = on or timezone.localdate()
+    for held in ProjectObligation.objects.open().filter(project=project):
+        held.status, held.completed_on = ObligationStatus.DONE, on
+        held.approved_by = held.approved_by or "Styregruppen"
+        held.save(update_fields=["status", "completed_on", "approved_by", "updated_at"])
 
 
 class PhaseFactory(factory.django.DjangoModelFactory):
@@ -226,3 +240,14 @@ class ProjectSupplierFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     supplier = factory.SubFactory(SupplierFactory)
     role = SupplierRole.DEVELOPMENT
+
+
+class LegalQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalQuestion
+
+    project = factory.SubFactory(ProjectFactory)
+    question = factory.Sequence(lambda n: f"Juridisk spørgsmål {n}: må vi bruge data til træning?")
+    legal_area = "gdpr"
+    asked_to = "datatilsynet"
+    asked_on = date(2023, 1, 10)

@@ -165,6 +165,36 @@ def _profile(lead, participants, current=None) -> dict:
         "medical_device": "no",
         "start_date": "2022-01-01",
         "planned_end_date": "2026-06-30",
+        **(_compliance_profile(current) if current else {}),
+    }
+
+
+def _compliance_profile(current) -> dict:
+    """The AI Act and DPIA fields of the profile as stored, so an edit keeps them."""
+    return {
+        "ai_act_risk_class": current.ai_act_risk_class,
+        "ai_act_role": current.ai_act_role,
+        "annex_iii_area": current.annex_iii_area,
+        "dpia_status": current.dpia_status,
+        "dpia_completed_on": current.dpia_completed_on.isoformat()
+        if current.dpia_completed_on
+        else "",
+        "dpia_link": current.dpia_link,
+        "dpia_approved_by": current.dpia_approved_by,
+    }
+
+
+def obligation(held, **overrides) -> dict:
+    """The form of one of a project's AI Act obligations, as opened now."""
+    return {
+        "status": held.status,
+        "not_applicable_reason": held.not_applicable_reason,
+        "owner": held.owner,
+        "completed_on": held.completed_on.isoformat() if held.completed_on else "",
+        "approved_by": held.approved_by,
+        "evidence": held.evidence,
+        "version": held.version,
+        **overrides,
     }
 
 
@@ -183,6 +213,7 @@ def operation_decision(current=None, **overrides) -> dict:
         "expected_hours_per_year": "1.200",
         "expected_dkk_per_year": "450.000",
         "version": current.version if current is not None else 0,
+        **({"submission_token": token()} if current is None else {}),
         **overrides,
     }
 
@@ -300,3 +331,32 @@ def project_supplier_edit(link, **overrides) -> dict:
 def _decimal(value) -> str:
     """A stored decimal as a Danish user would type it."""
     return "" if value is None else format_danish_decimal(value)
+
+
+def legal_question(**overrides) -> dict:
+    """A new legal question (with a token)."""
+    return {
+        "submission_token": token(),
+        "question": "Må vi bruge borgernes sagsakter til at træne modellen?",
+        "legal_area": "gdpr",
+        "asked_to": "datatilsynet",
+        "asked_on": _today(),
+        **overrides,
+    }
+
+
+def legal_answer(question, **overrides) -> dict:
+    """The answer form of an existing legal question, as opened now, answered."""
+    data = {
+        "question": question.question,
+        "legal_area": question.legal_area,
+        "asked_to": question.asked_to,
+        "asked_on": question.asked_on.isoformat(),
+        "barrier": question.barrier_id or "",
+        "status": "answered",
+        "answer": "Behandlingsgrundlaget er databeskyttelsesforordningens art. 6, stk. 1, litra e.",
+        "answered_on": _today(),
+        "answer_source": "Datatilsynets svar af i dag, j.nr. 2024-123",
+        "version": question.version,
+    }
+    return {**data, **overrides}

@@ -4,15 +4,20 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from projects.models import (
     BenefitMeasurement,
+    LegalQuestion,
+    Obligation,
     OperationDecision,
     OperationDecisionKind,
     Outcome,
+    Participation,
+    ProjectObligation,
     Spending,
     StopReason,
     SubmittedForm,
@@ -48,6 +53,7 @@ def one_of_everything(project):
     )
     factories.SpendingFactory(project=project)
     factories.ProjectSupplierFactory(project=project)
+    factories.LegalQuestionFactory(project=project, barrier=barrier)
 
 
 def _label(item):
@@ -63,8 +69,9 @@ def test_admin_pages_open(superuser_client, one_of_everything, model_admin):
     assert superuser_client.get(changelist, {"q": "æøå"}).status_code == 200
     add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
     # Audit, login-attempt and saved-form records are written by the application, never by
-    # hand.
-    read_only = opts.app_label in {"auditlog", "axes"} or model is SubmittedForm
+    # hand; a project's obligations follow from its profile.
+    derived = (SubmittedForm, ProjectObligation)
+    read_only = opts.app_label in {"auditlog", "axes"} or model in derived
     assert superuser_client.get(add).status_code == (403 if read_only else 200)
     instance = model._base_manager.order_by("pk").first()
     if instance is None:
@@ -259,6 +266,50 @@ def test_a_decision_added_in_the_admin_is_attributed(admin_client, admin_user, p
     assert OperationDecision.objects.get().author == admin_user
 
 
+def test_a_decision_changed_in_the_admin_is_attributed_to_whoever_changed_it(
+    admin_client, admin_user, project, coordinator
+):
+    decision = factories.OperationDecisionFactory(project=project, author=coordinator)
+    url = reverse("admin:projects_operationdecision_change", args=[decision.pk])
+    response = admin_client.post(url, admin_change_form(admin_client, url, decided_by="Byrådet"))
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert (decision.decided_by, decision.author) == ("Byrådet", admin_user)
+
+
+def test_the_project_page_keeps_an_organisation_with_a_decision_on_the_project(
+    admin_client, project, syddjurs
+):
+    factories.OperationDecisionFactory(project=project, organisation=syddjurs)
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    page = admin_client.get(url)
+    data = admin_change_form(admin_client, url)
+    formset = next(
+        inline.formset
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is Participation
+    )
+    prefix = formset.prefix
+    row = Participation.objects.get(project=project, organisation=syddjurs)
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": 1,
+            f"{prefix}-INITIAL_FORMS": 1,
+            f"{prefix}-0-id": row.pk,
+            f"{prefix}-0-project": project.pk,
+            f"{prefix}-0-kind": row.kind,
+            f"{prefix}-0-DELETE": "on",
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert any(
+        "har registreret" in str(inline.formset.non_form_errors())
+        for inline in response.context["inline_admin_formsets"]
+    )
+    assert Participation.objects.filter(project=project, organisation=syddjurs).exists()
+
+
 VERSIONED = [
     (
         "operationdecision",
@@ -278,6 +329,11 @@ VERSIONED = [
         {"method": "Stikprøve"},
     ),
     ("spending", lambda project: factories.SpendingFactory(project=project), {"note": "Rettet"}),
+    (
+        "projectsupplier",
+        lambda project: factories.ProjectSupplierFactory(project=project),
+        {"note": "Rettet"},
+    ),
 ]
 
 
@@ -371,3 +427,170 @@ def test_spending_roles_need_the_competence_ticked_in_the_admin(admin_client, pr
     assert response.status_code == 200
     assert "competence_built" in response.context["adminform"].form.errors
     assert not Spending.objects.exists()
+
+
+# Compliance: the obligation catalogue, the projects' obligations and the legal questions
+
+COMPLIANCE_ADMINS = ["obligation", "projectobligation", "legalquestion"]
+
+
+def _high_risk_projects(count: int) -> list:
+    """`count` high-risk deployers in a public body, in an Annex III area, each with a legal
+    question raised from a barrier."""
+    projects = []
+    for _ in range(count):
+        project = factories.ProjectFactory(
+            ai_act_risk_class="high", ai_act_role="deployer", annex_iii_area="employment"
+        )
+        barrier = factories.BarrierFactory(project=project, category="legal")
+        factories.LegalQuestionFactory(project=project, barrier=barrier)
+        projects.append(project)
+    return projects
+
+
+@pytest.mark.parametrize("model_name", COMPLIANCE_ADMINS)
+def test_compliance_lists_run_the_same_queries_with_more_rows(
+    superuser_client, django_assert_max_num_queries, model_name
+):
+    changelist = reverse(f"admin:projects_{model_name}_changelist")
+    _high_risk_projects(2)
+    assert ProjectObligation.objects.count() >= 2 * 14
+    with django_assert_max_num_queries(12) as list_queries:
+        assert superuser_client.get(changelist).status_code == 200
+    _high_risk_projects(12)
+    with django_assert_max_num_queries(len(list_queries.captured_queries)):
+        assert superuser_client.get(changelist).status_code == 200
+    with django_assert_max_num_queries(len(list_queries.captured_queries)):
+        assert superuser_client.get(changelist, {"q": "art. 26"}).status_code == 200
+
+
+def test_moving_an_application_date_in_the_admin_moves_the_projects_due_dates(
+    admin_client, admin_user, norddjurs
+):
+
+    later_go_live = factories.ProjectFactory(
+        lead_organisation=norddjurs,
+        ai_act_risk_class="high",
+        ai_act_role="deployer",
+        planned_end_date=date(2030, 6, 1),
+    )
+    early_go_live = factories.ProjectFactory(
+        lead_organisation=norddjurs,
+        ai_act_risk_class="high",
+        ai_act_role="deployer",
+        planned_end_date=date(2027, 3, 1),
+    )
+    minimal = factories.ProjectFactory(lead_organisation=norddjurs, ai_act_risk_class="minimal")
+    art26 = Obligation.objects.get(code="art26-1-instructions")
+    held = ProjectObligation.objects.filter(obligation=art26)
+    assert dict(held.values_list("project", "due_on")) == {
+        later_go_live.pk: date(2026, 8, 2),
+        early_go_live.pk: date(2026, 8, 2),
+    }
+
+    url = reverse("admin:projects_obligation_change", args=[art26.pk])
+    response = admin_client.post(
+        url, admin_change_form(admin_client, url, applies_from="2027-12-02")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    # The earlier of the new date and each project's planned go-live.
+    assert dict(held.values_list("project", "due_on")) == {
+        later_go_live.pk: date(2027, 12, 2),
+        early_go_live.pk: date(2027, 3, 1),
+    }
+    assert not ProjectObligation.objects.filter(project=minimal, obligation=art26).exists()
+    # The change is in the history: the catalogue entry's, and each project's due date.
+    moved = LogEntry.objects.get_for_object(art26).get(action=LogEntry.Action.UPDATE)
+    assert moved.changes_dict["applies_from"] == ["2026-08-02", "2027-12-02"]
+    assert moved.actor == admin_user
+    for project, due in ((later_go_live, "2027-12-02"), (early_go_live, "2027-03-01")):
+        entry = LogEntry.objects.get(
+            additional_data__project_id=project.pk,
+            action=LogEntry.Action.UPDATE,
+            object_id=held.get(project=project).pk,
+        )
+        assert entry.changes_dict == {"due_on": ["2026-08-02", due]}
+        assert entry.actor == admin_user
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("risk_classes", ["high", "very_high"]),
+        ("roles", ["user"]),
+        ("excluded_annex_iii_areas", ["outer_space"]),
+    ],
+)
+def test_the_admin_refuses_a_rule_value_outside_the_allowed_ones(admin_client, field, value):
+    art27 = Obligation.objects.get(code="art27-fria")
+    before = getattr(art27, field)
+    url = reverse("admin:projects_obligation_change", args=[art27.pk])
+    response = admin_client.post(url, admin_change_form(admin_client, url, **{field: value}))
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    art27.refresh_from_db()
+    assert getattr(art27, field) == before
+
+
+def test_the_catalogue_form_lists_the_allowed_rule_values(admin_client):
+    art27 = Obligation.objects.get(code="art27-fria")
+    url = reverse("admin:projects_obligation_change", args=[art27.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert {value for value, _label in form.fields["risk_classes"].choices} == {
+        "not_assessed",
+        "minimal",
+        "limited",
+        "high",
+        "prohibited",
+    }
+    assert {value for value, _label in form.fields["roles"].choices} == {"provider", "deployer"}
+    assert "critical_infrastructure" in dict(form.fields["excluded_annex_iii_areas"].choices)
+    assert "" not in dict(form.fields["excluded_annex_iii_areas"].choices)
+    assert form["excluded_annex_iii_areas"].value() == ["critical_infrastructure"]
+    # The code ties the entry to the catalogue file: it is not changed here.
+    assert "code" not in form.fields
+
+
+def test_a_projects_obligation_keeps_its_derived_dates_in_the_admin(admin_client, norddjurs):
+    project = factories.ProjectFactory(
+        lead_organisation=norddjurs, ai_act_risk_class="high", ai_act_role="deployer"
+    )
+    held = ProjectObligation.objects.get(project=project, obligation__code="art26-1-instructions")
+    due = held.due_on
+    url = reverse("admin:projects_projectobligation_change", args=[held.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert not {"due_on", "superseded_on", "project", "obligation"} & set(form.fields)
+    data = admin_change_form(
+        admin_client, url, status="not_applicable", not_applicable_reason=" ", due_on="2020-01-01"
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "not_applicable_reason" in response.context["adminform"].form.errors
+    data["not_applicable_reason"] = "Systemet bruges ikke over for borgere."
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert (held.status, held.due_on) == ("not_applicable", due)
+
+
+def test_a_legal_question_added_in_the_admin_is_attributed_and_keeps_to_its_project(
+    admin_client, admin_user, project, norddjurs
+):
+    other = factories.BarrierFactory(project=factories.ProjectFactory(lead_organisation=norddjurs))
+    data = {
+        "project": project.pk,
+        "barrier": other.pk,
+        "question": "Må vi bruge sagsdata til at træne modellen?",
+        "legal_area": "gdpr",
+        "asked_to": "datatilsynet",
+        "asked_on": "2024-02-01",
+        "status": "open",
+    }
+    response = admin_client.post(reverse("admin:projects_legalquestion_add"), data)
+    assert response.status_code == 200
+    assert "barrier" in response.context["adminform"].form.errors
+    data["barrier"] = factories.BarrierFactory(project=project).pk
+    response = admin_client.post(reverse("admin:projects_legalquestion_add"), data)
+    assert response.status_code == 302
+    assert LegalQuestion.objects.get().author == admin_user

@@ -334,7 +334,7 @@ def test_consultant_share_per_round_and_by_outcome(agency_client, world):
     assert numbers(by_round, "Runde 2") == (0, 500_000, Decimal("0.0"), 1, 1, 0, 0)
     assert numbers(by_round, "Ingen pulje") == (0, 0, None, 1, 0, 0, 0)
     assert numbers(by_round, "Alle puljer") == (900_000, 1_400_000, Decimal("39.1"), 2, 1, 1, 1)
-    assert numbers(by_outcome, "Nået i drift") == (300_000, 700_000, Decimal("30.0"), 1, 0, 1, 0)
+    assert numbers(by_outcome, "Kommet i drift") == (300_000, 700_000, Decimal("30.0"), 1, 0, 1, 0)
     assert numbers(by_outcome, "Stoppet eller lukket uden drift") == (
         600_000,
         700_000,
@@ -345,7 +345,7 @@ def test_consultant_share_per_round_and_by_outcome(agency_client, world):
         1,
     )
     assert numbers(by_outcome, "Stadig i gang") == (0, 0, None, 1, 0, 0, 0)
-    reached = _row(by_outcome, "Nået i drift")["bands"]
+    reached = _row(by_outcome, "Kommet i drift")["bands"]
     assert _names(agency_client, reached[0].url) == {"Uden pulje"}
     assert _names(agency_client, reached[2].url) == {"Mails"}
 
@@ -483,7 +483,14 @@ def test_decision_list_pages_keep_the_filter(agency_client, world, settings):
 
 def _more(count, lead, partner, funding_round):
     for number in range(count):
-        project = _project(f"Flere {number}", lead, funding_round, partners=[partner])
+        project = _project(
+            f"Flere {number}",
+            lead,
+            funding_round,
+            partners=[partner],
+            ai_act_risk_class="high",
+            ai_act_role="deployer",  # with AI Act obligations, counted per row
+        )
         _decide(project, partner, "not_to", "data")
         _indicator(project, "hours", 10, 20, (RECENTLY, 15))
         Spending.objects.create(project=project, year=2023, external_dkk=5, internal_dkk=5)
@@ -580,7 +587,7 @@ def test_csv_export_carries_decisions_reason_realisation_and_share(agency_client
     assert rows["Mails"]["Idriftsættelsesbeslutninger"] == (
         "Norddjurs Kommune: sat i drift 01.03.2024; "
         "Aarhus Kommune: sat i drift 01.09.2024; "
-        "Syddjurs Kommune: besluttet ikke at (GDPR / databeskyttelse)"
+        "Syddjurs Kommune: besluttet ikke at idriftsætte (GDPR / databeskyttelse)"
     )
     assert rows["Flåde"]["Idriftsættelsesbeslutninger"] == (
         "Syddjurs Kommune: udskudt (Organisatorisk kapacitet eller kompetencer); "
@@ -603,7 +610,7 @@ def test_xlsx_export_carries_the_same_columns(agency_client, world):
     assert by_title["Mails"]["Gevinster realiseret (%)"] == 85
     assert by_title["Sundhed"]["Eksterne konsulenters andel (%)"] == 0
     assert by_title["Sundhed"]["Idriftsættelsesbeslutninger"] == (
-        "Region Midtjylland: besluttet ikke at (Ingen hjemmel til drift)"
+        "Region Midtjylland: besluttet ikke at idriftsætte (Ingen hjemmel til drift)"
     )
     assert by_title["Sundhed"]["Årsag til lukning uden drift"] == "Ingen hjemmel til drift"
 

@@ -50,6 +50,9 @@ def test_denormalised_phase_and_status_cannot_drift(
         participants=[syddjurs],
         adopters=[aarhus],
     )
+    # Ready for operation as far as the AI Act goes: the gate into operation is not the
+    # subject here.
+    factories.meet_obligations(project)
     organisations = [norddjurs, syddjurs, aarhus]
     indicators = [
         factories.BenefitIndicatorFactory(

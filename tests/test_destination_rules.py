@@ -506,6 +506,7 @@ def test_a_stop_cannot_be_recorded_without_a_reason_on_any_path(project, open_ph
 
 def test_going_into_operation_records_the_leads_decision_once(project):
     factories.PhaseFactory(project=project, kind=PhaseKind.IMPLEMENTATION)
+    factories.meet_obligations(project)
     advance(project, decided_on=date(2024, 3, 1))
     decision = OperationDecision.objects.get(project=project)
     assert (decision.organisation, decision.decision, decision.decided_on) == (
@@ -528,6 +529,7 @@ def test_going_into_operation_keeps_a_decision_taken_before_and_turns_a_postpone
     earlier = decide(project, project.lead_organisation, decided_on=date(2023, 11, 1))
     decide(project, syddjurs, POSTPONED)
     factories.PhaseFactory(project=project, kind=PhaseKind.IMPLEMENTATION)
+    factories.meet_obligations(project)
     advance(project)
     earlier.refresh_from_db()
     assert (earlier.decision, earlier.decided_on, earlier.version) == (
@@ -542,6 +544,7 @@ def test_going_into_operation_keeps_a_decision_taken_before_and_turns_a_postpone
     other = factories.ProjectFactory()
     decide(other, other.lead_organisation, POSTPONED)
     factories.PhaseFactory(project=other, kind=PhaseKind.IMPLEMENTATION)
+    factories.meet_obligations(other)
     advance(other)
     decision = OperationDecision.objects.get(project=other)
     assert (decision.decision, decision.decided_on) == (IN_OPERATION, TODAY())
@@ -821,9 +824,20 @@ def test_every_change_to_the_destination_is_in_the_projects_history(project, syd
     assert not any("latest_value" in changes for changes in indicator_changes)
     # Another project's history shows none of it.
     other = factories.ProjectFactory()
-    assert list(
-        project_history(other, with_review_notes=False).values_list("object_pk", flat=True)
-    ) == [str(other.pk)]
+    destination_types = [
+        ContentType.objects.get_for_model(model)
+        for model in (
+            OperationDecision,
+            BenefitIndicator,
+            BenefitMeasurement,
+            Spending,
+            ProjectSupplier,
+            Participation,
+        )
+    ]
+    assert not project_history(other, with_review_notes=False).filter(
+        content_type__in=destination_types
+    )
 
     labels = {
         row.record_label for row in history_rows(project_history(project, with_review_notes=False))
@@ -882,3 +896,92 @@ def test_a_failed_project_deletion_leaves_the_project_recomputed_on_later_writes
         pre_delete.disconnect(dispatch_uid="refuse-test", sender=OperationDecision)
     decide(project, syddjurs, IN_OPERATION)
     assert stored(project).outcome == Outcome.IN_OPERATION
+
+
+# Records stay where they belong -------------------------------------------------------------
+
+
+def test_a_decision_of_an_organisation_that_left_the_project_no_longer_counts(
+    project, syddjurs, aarhus
+):
+    project.participants.add(aarhus)
+    decide(project, aarhus)
+    assert stored(project).outcome == Outcome.IN_OPERATION
+    # The admin's inline (or plain ORM) removes Aarhus; its decision stays recorded.
+    Participation.objects.filter(project=project, organisation=aarhus).delete()
+    assert OperationDecision.objects.filter(project=project, organisation=aarhus).exists()
+    assert stored(project).outcome == Outcome.ONGOING
+
+
+def test_a_stale_copy_of_an_indicator_does_not_erase_its_latest_measurement(project, syddjurs):
+    indicator = factories.BenefitIndicatorFactory(
+        project=project, organisation=syddjurs, baseline_value=0, target_value=100
+    )
+    stale = BenefitIndicator.objects.get(pk=indicator.pk)
+    factories.BenefitMeasurementFactory(indicator=indicator, value=50)
+    stale.owner = "Ny gevinstejer"
+    stale.save()
+    indicator.refresh_from_db()
+    assert (indicator.latest_value, indicator.owner) == (Decimal("50"), "Ny gevinstejer")
+    assert stored(project).realisation_percent == Decimal("50.0")
+
+
+def test_a_measurement_always_belongs_to_its_indicators_project(project, syddjurs):
+    indicator = factories.BenefitIndicatorFactory(
+        project=project, organisation=syddjurs, baseline_value=0, target_value=100
+    )
+    elsewhere = factories.ProjectFactory()
+    measurement = BenefitMeasurement.objects.create(
+        indicator=indicator, project=elsewhere, measured_on=TODAY(), value=40
+    )
+    assert measurement.project_id == project.pk
+    assert stored(project).realisation_percent == Decimal("40.0")
+
+
+@pytest.mark.parametrize("kind", ["decision", "indicator", "spending"])
+def test_a_record_cannot_move_to_another_project(project, syddjurs, kind):
+    record = {
+        "decision": lambda: decide(project, syddjurs),
+        "indicator": lambda: factories.BenefitIndicatorFactory(
+            project=project, organisation=syddjurs
+        ),
+        "spending": lambda: factories.SpendingFactory(project=project),
+    }[kind]()
+    record = type(record).objects.get(pk=record.pk)
+    record.project = factories.ProjectFactory()
+    with pytest.raises(ValidationError):
+        record.save()
+    assert type(record).objects.get(pk=record.pk).project_id == project.pk
+
+
+def test_the_baseline_cannot_move_after_its_measurements_on_any_path(project, syddjurs):
+    indicator = factories.BenefitIndicatorFactory(
+        project=project, organisation=syddjurs, baseline_on=date(2023, 1, 1)
+    )
+    factories.BenefitMeasurementFactory(indicator=indicator, measured_on=date(2023, 6, 1))
+    indicator.baseline_on = date(2023, 9, 1)
+    assert refused_fields(indicator.full_clean) == {"baseline_on"}
+
+
+def test_hours_and_kroner_are_counted_in_their_own_unit(project, syddjurs):
+    indicator = factories.BenefitIndicatorFactory.build(
+        project=project, organisation=syddjurs, kind="hours", unit="minutter pr. sag"
+    )
+    assert "unit" in refused_fields(indicator.full_clean)
+    indicator.unit = "Timer om året"  # the kind's own unit, in other words
+    indicator.full_clean()
+    assert indicator.unit == ""
+    indicator.kind, indicator.unit = "quality", "minutter pr. sag"
+    indicator.full_clean()  # other kinds have their own units
+
+
+def test_a_stop_is_the_lead_organisations_decision_not_to_run_it(project, open_phase):
+    stop(project, closing_reason=StopReason.DATA_PROTECTION)
+    lead = OperationDecision.objects.get(project=project, organisation=project.lead_organisation)
+    assert (lead.decision, lead.reason_category, lead.reason, lead.decided_by) == (
+        NOT_TO,
+        StopReason.DATA_PROTECTION,
+        "Der er ikke hjemmel til drift.",
+        "Styregruppen",
+    )
+    assert stored(project).outcome == Outcome.STOPPED

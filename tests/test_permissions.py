@@ -81,6 +81,8 @@ class World:
     spending: object
     supplier_link: object
     users: dict = field(default_factory=dict)
+    # An open legal question of the project, raised from its barrier.
+    legal_question: object = None
 
 
 @pytest.fixture
@@ -126,6 +128,7 @@ def world(
         lead_measurement=factories.BenefitMeasurementFactory(indicator=lead_indicator),
         spending=factories.SpendingFactory(project=project, year=2023),
         supplier_link=factories.ProjectSupplierFactory(project=project),
+        legal_question=factories.LegalQuestionFactory(project=project, barrier=barrier),
         users={
             "agency_admin": administrator,
             "agency_reviewer": reviewer,
@@ -154,6 +157,12 @@ ARCHIVED_PROJECT = lambda w: [w.archived_project.pk]  # noqa: E731
 INDICATOR = lambda w: [w.project.pk, w.indicator.pk]  # noqa: E731
 SIGNED_IN_READ = codes(200, anonymous=302)
 
+
+def literacy(project):
+    """The project's AI literacy obligation (art. 4), which every project has."""
+    return project.obligations.get(obligation__code="art4-ai-literacy")
+
+
 CASES: dict[str, Case] = {
     "home": Case(get=codes(302), post=codes(405)),
     "health": Case(get=codes(200), post=codes(405)),
@@ -168,6 +177,17 @@ CASES: dict[str, Case] = {
     "dashboard": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
     "operation_decision_list": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
     "lesson_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
+    "legal_question_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
+    "open_legal_question_list": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
+    "legal_question_create": Case(
+        get=CHANGE_GET, post=CHANGE_POST, args=PROJECT, data=lambda w: payloads.legal_question()
+    ),
+    "legal_question_edit": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=lambda w: [w.project.pk, w.legal_question.pk],
+        data=lambda w: payloads.legal_answer(w.legal_question),
+    ),
     "review_note_create": Case(
         get=REVIEW_GET, post=REVIEW_POST, args=PROJECT, data=lambda w: payloads.review_note()
     ),
@@ -282,6 +302,15 @@ CASES: dict[str, Case] = {
         post=DESTINATION_POST,
         args=lambda w: [w.project.pk, w.measurement.pk],
         data=lambda w: payloads.measurement_edit(w.measurement, value="799,5"),
+    ),
+    # The project's AI Act obligations: every project has AI literacy (art. 4).
+    "obligation_edit": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=lambda w: [w.project.pk, literacy(w.project).pk],
+        data=lambda w: payloads.obligation(
+            literacy(w.project), status="in_progress", owner="HR-chefen"
+        ),
     ),
     # Spending and suppliers are the lead's.
     "spending_create": Case(
@@ -483,3 +512,45 @@ def test_a_destination_record_of_another_project_is_not_found_even_for_the_agenc
     client.force_login(world.users["agency_admin"])
     url = reverse(name, args=[world.other_project.pk, getattr(world, record).pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_legal_question_of_another_project_is_not_found_even_for_the_agency(client, world):
+    """The question is looked up under the project in the URL, whatever its id."""
+    client.force_login(world.users["agency_admin"])
+    url = reverse("legal_question_edit", args=[world.other_project.pk, world.legal_question.pk])
+    assert client.get(url).status_code == 404
+    before = database_snapshot()
+    assert client.post(url, payloads.legal_answer(world.legal_question)).status_code == 404
+    assert database_snapshot() == before
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_who_reads_legal_questions(client, world, persona):
+    """A project's legal questions are read by those who read the project; an answer shared
+    with the whole programme by every signed-in user, in the library."""
+    factories.LegalQuestionFactory(
+        project=world.project,
+        question="Må data deles med leverandøren?",
+        status="answered",
+        answer="Ja, med en databehandleraftale.",
+        answered_on=date(2023, 2, 1),
+        shared=True,
+    )
+    factories.LegalQuestionFactory(
+        project=world.project,
+        question="Er modellen omfattet af forordningen?",
+        status="answered",
+        answer="Nej.",
+        answered_on=date(2023, 2, 1),
+    )
+    readers = {persona for persona, code in READ.items() if code == 200}
+    client.force_login(world.users[persona])
+    library = client.get(reverse("legal_question_list")).content.decode()
+    assert "Må data deles med leverandøren?" in library
+    assert ("Er modellen omfattet af forordningen?" in library) == (persona in readers)
+    assert (world.legal_question.question in library) == (persona in readers)
+    page = client.get(reverse("project_detail", args=[world.project.pk]))
+    if persona in readers:
+        assert "Er modellen omfattet af forordningen?" in page.content.decode()
+    else:
+        assert page.status_code == 404

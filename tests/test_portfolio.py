@@ -384,8 +384,14 @@ def test_gdpr_barrier_in_trial_in_two_clicks(agency_client, portfolio):
 
 def _more_projects(count, organisation):
     for number in range(count):
+        # A high-risk deployer in an Annex III area: fourteen AI Act obligations, overdue.
         project = factories.ProjectFactory(
-            lead_organisation=organisation, current_status="red", last_status_on=date(2022, 1, 1)
+            lead_organisation=organisation,
+            current_status="red",
+            last_status_on=date(2022, 1, 1),
+            ai_act_risk_class="high",
+            ai_act_role="deployer",
+            annex_iii_area="employment",
         )
         factories.PhaseFactory(project=project)
         factories.BarrierFactory(project=project, escalated=True)

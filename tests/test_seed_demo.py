@@ -1,10 +1,11 @@
+from collections import Counter
 from datetime import date
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F, Max, OuterRef
+from django.db.models import Count, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from projects.demo import catalogue
@@ -15,6 +16,7 @@ from projects.models import (
     BenefitMeasurement,
     Decision,
     FundingRound,
+    LegalQuestion,
     LessonLearned,
     Membership,
     OperationDecision,
@@ -25,11 +27,13 @@ from projects.models import (
     ParticipationKind,
     Phase,
     Project,
+    ProjectObligation,
     ProjectSupplier,
     Realisation,
     Spending,
     StatusUpdate,
     Supplier,
+    derive_obligations,
     refresh_derived,
 )
 from projects.models.destination import refresh_indicator
@@ -53,6 +57,8 @@ MODELS = [
     Spending,
     Supplier,
     ProjectSupplier,
+    ProjectObligation,
+    LegalQuestion,
     get_user_model(),
 ]
 DERIVED = [
@@ -307,6 +313,152 @@ def test_every_seeded_record_keeps_the_models_rules():
         Spending,
         Supplier,
         ProjectSupplier,
+        ProjectObligation,
+        LegalQuestion,
     ):
         for row in model.objects.all():
             row.full_clean()
+
+
+# Compliance: risk profiles, AI Act obligations and legal questions
+
+
+def _obligations(project_ids) -> dict[int, set[tuple]]:
+    """Each project's obligations as derived: which, due when, superseded or not."""
+    held = {pk: set() for pk in project_ids}
+    for project_id, obligation, due_on, superseded_on in ProjectObligation.objects.filter(
+        project_id__in=project_ids
+    ).values_list("project_id", "obligation__code", "due_on", "superseded_on"):
+        held[project_id].add((obligation, due_on, superseded_on))
+    return held
+
+
+def test_every_project_has_the_obligations_its_profile_implies(seeded):
+    projects = Project.objects.order_by("pk")
+    real = list(projects.exclude(title__contains=SYNTHETIC_MARK).values_list("pk", flat=True))
+    synthetic = list(projects.filter(title__contains=SYNTHETIC_MARK).values_list("pk", flat=True))
+    synthetic = synthetic[::3]
+    sample = real + synthetic
+    assert len(sample) >= len(catalogue.PROJECTS) + 15
+    seeded_obligations = _obligations(sample)
+    assert all(seeded_obligations.values())  # art. 4 and 5 at least, for everyone
+    statuses = dict(ProjectObligation.objects.values_list("pk", "status"))
+    for pk in sample:
+        derive_obligations(pk)
+    assert _obligations(sample) == seeded_obligations
+    # Deriving again changed nothing of how far they are met.
+    assert dict(ProjectObligation.objects.values_list("pk", "status")) == statuses
+
+
+def test_the_real_projects_have_varied_risk_profiles(seeded):
+    real = Project.objects.exclude(title__contains=SYNTHETIC_MARK)
+    classes = Counter(real.values_list("ai_act_risk_class", flat=True))
+    assert classes["minimal"] + classes["limited"] > len(catalogue.PROJECTS) / 2
+    high_in_annex_iii = real.filter(
+        ai_act_risk_class="high", ai_act_role="deployer", lead_organisation__kind="municipality"
+    ).exclude(annex_iii_area="")
+    assert high_in_annex_iii.count() >= 2
+    air = real.get(title="AIR – rehabilitering")
+    assert (air.area, air.ai_act_risk_class, air.annex_iii_area) == (
+        "elderly",
+        "high",
+        "essential_services",
+    )
+    codes = set(air.obligations.values_list("obligation__code", flat=True))
+    assert {"art26-2-human-oversight", "art27-fria", "art49-3-deployer-registration"} <= codes
+    # In critical infrastructure (Annex III point 2) art. 26 applies, but not art. 27 or 49(3).
+    energy = real.get(annex_iii_area="critical_infrastructure")
+    codes = set(energy.obligations.values_list("obligation__code", flat=True))
+    assert "art26-1-instructions" in codes
+    assert not {"art27-fria", "art49-3-deployer-registration"} & codes
+    assert real.filter(ai_act_role="provider", ai_act_risk_class="high").exists()
+    completed = real.filter(dpia_status="completed")
+    assert completed.count() >= 4
+    for project in completed:
+        assert project.dpia_completed_on and project.dpia_completed_on <= TODAY
+        assert project.dpia_link.startswith("https://") and project.dpia_approved_by
+    assert not real.exclude(dpia_status="completed").exclude(dpia_completed_on=None).exists()
+
+
+def _running() -> list[Project]:
+    return list(
+        Project.objects.filter(
+            Q(current_phase__in=["operation", "scaling"])
+            | Q(outcome__in=["in_operation", "scaled"])
+        )
+    )
+
+
+def test_solutions_in_operation_have_met_what_was_due_before_operation(seeded):
+    running = _running()
+    assert len(running) >= 10
+    overridden = set(
+        Phase.objects.exclude(obligations_override_reason="").values_list("project", flat=True)
+    )
+    assert overridden, "the demo shows going into operation with an allowed open obligation"
+    before_operation = ["clarification", "development", "trial", "implementation"]
+    for project in running:
+        still_open = ProjectObligation.objects.open().filter(
+            project=project, obligation__phase__in=before_operation
+        )
+        assert project.pk in overridden or not still_open.exists(), project.title
+    building = Project.objects.get(title="Kortere svartid i byggesagsbehandling")
+    assert building.pk in overridden
+    gate = building.phases.get(kind="implementation")
+    assert gate.obligations_overridden_by.username == "ds-admin"
+    assert list(
+        ProjectObligation.objects.open()
+        .filter(project=building)
+        .values_list("obligation__code", flat=True)
+    ) == ["art50-transparency"]
+
+
+def test_obligations_are_marked_as_far_as_each_project_got(seeded):
+    held = ProjectObligation.objects.current()
+    statuses = Counter(held.values_list("status", flat=True))
+    assert all(statuses[status] for status in ("not_started", "in_progress", "done"))
+    assert statuses["not_applicable"]
+    for row in held.filter(status="done"):
+        assert row.completed_on and row.completed_on <= TODAY
+        assert row.evidence and row.owner and row.approved_by
+    assert not held.filter(status="not_applicable", not_applicable_reason="").exists()
+    # Some ongoing projects are behind, not all.
+    live = Project.objects.live()
+    overdue = live.filter(obligations__in=ProjectObligation.objects.overdue(TODAY)).distinct()
+    assert 0 < overdue.count() < live.count()
+    # A project that closed without operation keeps no open obligation.
+    assert (
+        not ProjectObligation.objects.open()
+        .filter(project__outcome__in=Outcome.closed_values())
+        .exists()
+    )
+
+
+def test_legal_questions_with_shared_answers_and_open_ones(seeded):
+    real = LegalQuestion.objects.exclude(project__title__contains=SYNTHETIC_MARK)
+    shared = real.shared_answers()
+    assert shared.filter(asked_to="datatilsynet", legal_area="gdpr").exists()
+    assert shared.filter(asked_to="kl", legal_area="procurement").exists()
+    assert real.filter(status="open").count() >= 2
+    assert real.filter(status="answered", shared=False).exists()
+    from_barrier = real.exclude(barrier=None)
+    assert from_barrier.exists()
+    for question in from_barrier:
+        assert question.barrier.project_id == question.project_id
+        assert question.asked_on >= question.barrier.identified_on
+    for question in LegalQuestion.objects.all():
+        assert question.asked_on <= TODAY
+        assert question.answered_on is None or question.asked_on <= question.answered_on <= TODAY
+    synthetic = LegalQuestion.objects.filter(project__title__contains=SYNTHETIC_MARK)
+    assert synthetic.shared_answers().exists() and synthetic.filter(status="open").exists()
+
+
+def test_synthetic_projects_are_mostly_of_low_risk():
+    seed("--projects", "150", "--seed", "12")
+    synthetic = Project.objects.filter(title__contains=SYNTHETIC_MARK)
+    classes = Counter(synthetic.values_list("ai_act_risk_class", flat=True))
+    assert classes["minimal"] + classes["limited"] > 150 / 2
+    assert classes["high"] and classes["not_assessed"]
+    assert not synthetic.exclude(ai_act_risk_class="high").exclude(annex_iii_area="").exists()
+    assert synthetic.filter(ai_act_risk_class="high").exclude(annex_iii_area="").exists()
+    assert synthetic.filter(dpia_status="completed").exclude(dpia_completed_on=None).exists()

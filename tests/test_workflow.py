@@ -191,6 +191,7 @@ def test_go_with_conditions_needs_conditions(signed_in, project, open_phase):
 
 def test_reaching_operation_marks_the_project_in_operation(project):
     factories.PhaseFactory(project=project, kind=PhaseKind.IMPLEMENTATION)
+    factories.meet_obligations(project)
     services.advance_phase(
         project=project,
         decision="go",

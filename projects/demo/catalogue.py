@@ -10,11 +10,15 @@ from decimal import Decimal
 
 from projects.models import (
     AIActRiskClass,
+    AIActRole,
     AITechnique,
+    AnnexIIIArea,
     Area,
     BarrierCategory,
     BenefitKind,
     DPIAStatus,
+    LegalAddressee,
+    LegalArea,
     LessonCategory,
     MeasurementFrequency,
     OperationDecisionKind,
@@ -156,6 +160,24 @@ class DemoSpending:
 
 
 @dataclass(frozen=True)
+class DemoLegalQuestion:
+    """A legal question the project put, `months_after` it started (or a fortnight after the
+    barrier it came from was identified), with the answer `answered_after_days` later when
+    one is given."""
+
+    question: str
+    legal_area: str
+    asked_to: str
+    months_after: int = 6
+    answer: str = ""
+    answer_source: str = ""
+    answered_after_days: int = 60
+    shared: bool = False
+    from_barrier: int | None = None  # index into the project's barriers
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True)
 class DemoProject:
     title: str
     lead: str
@@ -174,6 +196,9 @@ class DemoProject:
     legal_basis: str = ""
     dpia: str = DPIAStatus.IN_PROGRESS
     ai_act: str = AIActRiskClass.NOT_ASSESSED
+    ai_act_role: str = AIActRole.DEPLOYER
+    annex_iii_area: str = AnnexIIIArea.NONE
+    dpia_approved_by: str = ""  # with a completed DPIA: who approved it
     medical_device: str = YesNoUnknown.NO
     closing_reason: str = ""  # required when the outcome is closed or stopped
     adopters: tuple[str, ...] = ()  # organisations that joined to adopt the solution
@@ -187,6 +212,11 @@ class DemoProject:
     lessons: tuple[DemoLesson, ...] = ()
     help_text: str = ""
     extra_decisions: tuple[tuple[str, str, str], ...] = field(default=())  # kind, title, text
+    legal_questions: tuple[DemoLegalQuestion, ...] = ()
+    # AI Act obligations (codes) still open when the project went into operation, allowed by
+    # the agency for the reason given.
+    open_at_go_live: tuple[str, ...] = ()
+    go_live_override: str = ""
 
 
 R1, R2, R3 = (name for name, _year, _pool in FUNDING_ROUNDS)
@@ -331,6 +361,148 @@ STEERING = "Styregruppen"
 TIME_STUDY = "Tidsregistrering i fire uger, opregnet til et helt år."
 SYSTEM_EXTRACT = "Udtræk fra fagsystemet for de seneste tolv måneder."
 
+# Legal questions the projects put, and the answers they got.
+NOTIFICATION_QUESTIONS = (
+    DemoLegalQuestion(
+        "Hvilket behandlingsgrundlag kan kommunen bruge, når en prædiktiv model skal støtte "
+        "vurderingen af underretninger i drift? Rækker reglerne om udvikling og afprøvning "
+        "ud over pilotforsøget?",
+        LegalArea.GDPR,
+        LegalAddressee.DATATILSYNET,
+        answer="Datatilsynet vurderer, at udvikling og afprøvning af modellen kan ske på det "
+        "behandlingsgrundlag, kommunen har brugt i pilotforsøget, men at brug i drift er en ny "
+        "behandling. Drift kræver et klart og præcist behandlingsgrundlag i national ret, der "
+        "forudser profileringen af borgerne (databeskyttelsesforordningens art. 6, stk. 1, "
+        "litra e, og stk. 3). Serviceloven giver ikke i sig selv et sådant grundlag; kommunen "
+        "bør afklare hjemlen med ministeriet, før modellen tages i brug.",
+        answer_source="Svar fra Datatilsynet, j.nr. 2023-431-0101",
+        answered_after_days=120,
+        shared=True,
+        from_barrier=0,
+    ),
+    DemoLegalQuestion(
+        "Skal konsekvensanalysen vedrørende grundlæggende rettigheder (AI-forordningens art. "
+        "27) laves for hver afdeling, der bruger modellen, eller kan én analyse dække hele "
+        "kommunen?",
+        LegalArea.AI_ACT,
+        LegalAddressee.AGENCY,
+        months_after=66,
+    ),
+)
+SMARTMAIL_QUESTIONS = (
+    DemoLegalQuestion(
+        "Kan andre kommuner tage løsningen i brug på Norddjurs Kommunes kontrakt med "
+        "leverandøren, eller kræver det et nyt udbud?",
+        LegalArea.PROCUREMENT,
+        LegalAddressee.KL,
+        months_after=14,
+        answer="KL vurderer, at kontrakten ikke kan udvides til andre kommuner uden et nyt "
+        "udbud, medmindre de var nævnt som mulige ordregivere i det oprindelige udbud. Den "
+        "enkleste vej er et fælles udbud af en rammeaftale, som flere kommuner kan tilslutte "
+        "sig, eller et samarbejde mellem ordregivere efter udbudslovens regler om offentligt "
+        "samarbejde.",
+        answer_source="Svar fra KL's udbudsjurister, mail",
+        answered_after_days=30,
+        shared=True,
+    ),
+)
+AIR_QUESTIONS = (
+    DemoLegalQuestion(
+        "Er et system, der forudsiger, hvilke ældre borgere der har gavn af et "
+        "rehabiliteringsforløb, et højrisikosystem efter AI-forordningens bilag III?",
+        LegalArea.AI_ACT,
+        LegalAddressee.AGENCY,
+        months_after=26,
+        answer="Digitaliseringsstyrelsen vurderer, at systemet hører under bilag III, punkt 5, "
+        "litra a, når kommunen bruger det til at vurdere borgeres adgang til offentlige "
+        "ydelser og tjenester, herunder hvem der tilbydes et rehabiliteringsforløb. Kommunen "
+        "er idriftsætter af et højrisikosystem og skal opfylde art. 26, lave en "
+        "konsekvensanalyse vedrørende grundlæggende rettigheder (art. 27) og registrere "
+        "brugen i EU-databasen (art. 49, stk. 3).",
+        answer_source="Digitaliseringsstyrelsen, svar på henvendelse",
+        answered_after_days=45,
+        shared=True,
+    ),
+)
+SANCTION_QUESTIONS = (
+    DemoLegalQuestion(
+        "Kan en afgørelse om sanktion over for en ledig træffes på grundlag af en models "
+        "forudsigelse, og hvordan opfylder jobcentret begrundelseskravet?",
+        LegalArea.PUBLIC_ADMINISTRATION,
+        LegalAddressee.EXTERNAL,
+        months_after=2,
+        answer="En sanktion er en afgørelse efter forvaltningsloven, som skal træffes af en "
+        "sagsbehandler efter et konkret skøn. En model kan højst pege på sager, der bør "
+        "undersøges nærmere. Begrundelsen skal henvise til de faktiske forhold i den enkelte "
+        "sag; en henvisning til modellens score opfylder ikke forvaltningslovens § 24.",
+        answer_source="Notat fra ekstern advokat",
+        answered_after_days=40,
+        shared=True,
+    ),
+)
+ODENSE_QUESTIONS = (
+    DemoLegalQuestion(
+        "Må jobcentret bruge oplysninger fra andre forvaltninger som input til modellen?",
+        LegalArea.GDPR,
+        LegalAddressee.OWN_LEGAL,
+        from_barrier=0,
+        answer="Juridisk afdeling vurderer, at oplysninger fra andre forvaltninger kun må "
+        "bruges, hvis de er nødvendige for jobcentrets opgave i den enkelte sag, og at "
+        "videregivelsen kræver hjemmel i retssikkerhedsloven. Modellen bruger derfor kun "
+        "jobcentrets egne oplysninger.",
+        answer_source="Notat fra Juridisk Kontor",
+        answered_after_days=50,
+    ),
+)
+MATCH_QUESTIONS = (
+    DemoLegalQuestion(
+        "Må virksomhederne se den lediges match-score, når jobcentret foreslår en kandidat?",
+        LegalArea.GDPR,
+        LegalAddressee.DATATILSYNET,
+        months_after=14,
+        withdrawn=True,
+    ),
+)
+ENERGY_QUESTIONS = (
+    DemoLegalQuestion(
+        "Er styringen af varme og ventilation i kommunale bygninger en sikkerhedskomponent i "
+        "varmeforsyningen efter AI-forordningens bilag III, punkt 2? Indtil vi har svar, "
+        "behandler vi systemet som et højrisikosystem.",
+        LegalArea.AI_ACT,
+        LegalAddressee.AGENCY,
+        months_after=62,
+    ),
+)
+PROSTATE_QUESTIONS = (
+    DemoLegalQuestion(
+        "Er det en væsentlig ændring efter forordningen om medicinsk udstyr, når modellen "
+        "gentrænes på regionens egne billeder?",
+        LegalArea.MEDICAL_DEVICES,
+        LegalAddressee.EXTERNAL,
+        months_after=64,
+    ),
+)
+PREGNANCY_QUESTIONS = (
+    DemoLegalQuestion(
+        "Må samtalerne optages og transskriberes med talegenkendelse, og hvor længe må "
+        "optagelserne gemmes?",
+        LegalArea.GDPR,
+        LegalAddressee.OWN_LEGAL,
+        from_barrier=1,
+        answer="Regionens jurister vurderer, at optagelse og transskription er nødvendig for "
+        "visitationen og sker som led i journalføringen efter sundhedsloven. Optagelserne "
+        "slettes efter 30 dage, når transskriptionen er journalført, og den gravide får besked "
+        "om optagelsen, når samtalen begynder.",
+        answer_source="Notat fra Koncern Jura",
+        answered_after_days=35,
+    ),
+)
+BUILDING_OVERRIDE = (
+    "Løsningen giver kun sagsbehandleren et forslag; svaret til ansøgeren skrives fortsat af "
+    "en sagsbehandler. Teksten, der oplyser ansøgerne om brugen af AI (art. 50), er under "
+    "udarbejdelse og skal være på plads, før forpligtelsen gælder."
+)
+
 PROJECTS: list[DemoProject] = [
     DemoProject(
         "Intelligent fordeling og journalisering af mails",
@@ -350,6 +522,7 @@ PROJECTS: list[DemoProject] = [
         legal_basis="Databeskyttelsesforordningens art. 6, stk. 1, litra e (myndighedsudøvelse).",
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.MINIMAL,
+        dpia_approved_by="Databeskyttelsesrådgiveren (DPO), Norddjurs Kommune",
         decisions=(
             DemoDecision(
                 "Norddjurs Kommune",
@@ -445,6 +618,8 @@ PROJECTS: list[DemoProject] = [
         legal_basis="Databeskyttelsesforordningens art. 6, stk. 1, litra e.",
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.MINIMAL,
+        dpia_approved_by="Databeskyttelsesrådgiveren (DPO), Norddjurs Kommune",
+        legal_questions=SMARTMAIL_QUESTIONS,
         decisions=(
             DemoDecision(
                 "Norddjurs Kommune",
@@ -535,7 +710,8 @@ PROJECTS: list[DemoProject] = [
         closing_reason=StopReason.NO_LEGAL_BASIS,
         outcome_note="Afsluttet efter afprøvning: manglende hjemmel til drift.",
         participants=("Københavns Kommune",),
-        ai_act=AIActRiskClass.HIGH,
+        ai_act=AIActRiskClass.NOT_ASSESSED,
+        legal_questions=ODENSE_QUESTIONS,
         decisions=(
             DemoDecision(
                 "Odense Kommune",
@@ -583,7 +759,8 @@ PROJECTS: list[DemoProject] = [
         outcome=Outcome.CLOSED,
         closing_reason=StopReason.DATA,
         outcome_note="Modellens træfsikkerhed var for lav til afprøvning.",
-        ai_act=AIActRiskClass.HIGH,
+        ai_act=AIActRiskClass.LIMITED,
+        legal_questions=MATCH_QUESTIONS,
         decisions=(
             DemoDecision(
                 "Københavns Kommune",
@@ -612,6 +789,9 @@ PROJECTS: list[DemoProject] = [
         closing_reason=StopReason.OTHER,
         outcome_note="Stoppet af styregruppen efter etisk og juridisk vurdering.",
         ai_act=AIActRiskClass.HIGH,
+        annex_iii_area=AnnexIIIArea.ESSENTIAL_SERVICES,
+        dpia_approved_by="Databeskyttelsesrådgiveren (DPO), Frederiksberg Kommune",
+        legal_questions=SANCTION_QUESTIONS,
         dpia=DPIAStatus.COMPLETED,
         decisions=(
             DemoDecision(
@@ -640,6 +820,8 @@ PROJECTS: list[DemoProject] = [
         closing_reason=StopReason.NO_LEGAL_BASIS,
         outcome_note="Afprøvningen viste værdi, men hjemmelsgrundlaget til drift mangler.",
         ai_act=AIActRiskClass.HIGH,
+        annex_iii_area=AnnexIIIArea.ESSENTIAL_SERVICES,
+        legal_questions=AIR_QUESTIONS,
         decisions=(
             DemoDecision(
                 "Aalborg Kommune",
@@ -678,6 +860,9 @@ PROJECTS: list[DemoProject] = [
         personal_data=YesNoUnknown.YES,
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.LIMITED,
+        dpia_approved_by="Direktør, Teknik- og Miljøforvaltningen",
+        open_at_go_live=("art50-transparency",),
+        go_live_override=BUILDING_OVERRIDE,
         decisions=(
             DemoDecision(
                 "Københavns Kommune",
@@ -734,6 +919,8 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.TRIAL,
         on_hold=True,
         ai_act=AIActRiskClass.HIGH,
+        annex_iii_area=AnnexIIIArea.ESSENTIAL_SERVICES,
+        legal_questions=NOTIFICATION_QUESTIONS,
         decisions=(
             DemoDecision(
                 "Aarhus Kommune",
@@ -781,6 +968,7 @@ PROJECTS: list[DemoProject] = [
         personal_data=YesNoUnknown.YES,
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.MINIMAL,
+        dpia_approved_by="Databeskyttelsesrådgiveren (DPO), Syddjurs Kommune",
         decisions=(
             DemoDecision(
                 "Syddjurs Kommune",
@@ -885,7 +1073,9 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.TRIAL,
         personal_data=YesNoUnknown.NO,
         dpia=DPIAStatus.NOT_REQUIRED,
-        ai_act=AIActRiskClass.MINIMAL,
+        ai_act=AIActRiskClass.HIGH,
+        annex_iii_area=AnnexIIIArea.CRITICAL_INFRASTRUCTURE,
+        legal_questions=ENERGY_QUESTIONS,
         decisions=(DemoDecision("Københavns Kommune", OperationDecisionKind.UNDECIDED),),
         indicators=(
             DemoIndicator(
@@ -966,6 +1156,7 @@ PROJECTS: list[DemoProject] = [
         participants=("Vejen Kommune", "Fredensborg Kommune"),
         dpia=DPIAStatus.COMPLETED,
         ai_act=AIActRiskClass.LIMITED,
+        dpia_approved_by="Databeskyttelsesrådgiveren (DPO), Sønderborg Kommune",
         decisions=(
             DemoDecision(
                 "Sønderborg Kommune",
@@ -1028,7 +1219,7 @@ PROJECTS: list[DemoProject] = [
         closing_reason=StopReason.REGULATION,
         outcome_note="Ikke idriftsat: krav om CE-mærkning som medicinsk udstyr.",
         medical_device=YesNoUnknown.YES,
-        ai_act=AIActRiskClass.HIGH,
+        ai_act=AIActRiskClass.NOT_ASSESSED,
         decisions=(
             DemoDecision(
                 "Region Syddanmark",
@@ -1056,6 +1247,7 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.TRIAL,
         medical_device=YesNoUnknown.YES,
         ai_act=AIActRiskClass.HIGH,
+        legal_questions=PROSTATE_QUESTIONS,
         decisions=(
             DemoDecision(
                 "Region Syddanmark",
@@ -1094,7 +1286,7 @@ PROJECTS: list[DemoProject] = [
         date(2021, 3, 1),
         PhaseKind.DEVELOPMENT,
         medical_device=YesNoUnknown.UNKNOWN,
-        ai_act=AIActRiskClass.HIGH,
+        ai_act=AIActRiskClass.LIMITED,
         spending=DemoSpending(55),
         barriers=(MDR_QUESTION, FREE_TEXT),
     ),
@@ -1108,7 +1300,8 @@ PROJECTS: list[DemoProject] = [
         date(2021, 4, 1),
         PhaseKind.TRIAL,
         medical_device=YesNoUnknown.UNKNOWN,
-        ai_act=AIActRiskClass.HIGH,
+        ai_act=AIActRiskClass.LIMITED,
+        legal_questions=PREGNANCY_QUESTIONS,
         decisions=(DemoDecision("Region Hovedstaden", OperationDecisionKind.UNDECIDED),),
         spending=DemoSpending(70),
         suppliers=(
@@ -1130,6 +1323,7 @@ PROJECTS: list[DemoProject] = [
         PhaseKind.DEVELOPMENT,
         medical_device=YesNoUnknown.YES,
         ai_act=AIActRiskClass.HIGH,
+        ai_act_role=AIActRole.PROVIDER,
         indicators=(
             DemoIndicator(
                 BenefitKind.CITIZEN,
@@ -1155,7 +1349,7 @@ PROJECTS: list[DemoProject] = [
         date(2022, 1, 1),
         PhaseKind.DEVELOPMENT,
         medical_device=YesNoUnknown.UNKNOWN,
-        ai_act=AIActRiskClass.HIGH,
+        ai_act=AIActRiskClass.LIMITED,
         spending=DemoSpending(60),
         barriers=(DATA_ACCESS, LEGAL_WORKLOAD),
         lessons=(LESSON_DATA_EXTRACT,),

@@ -2,14 +2,13 @@
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from projects.models import (
-    AIActRiskClass,
     AITechnique,
     Area,
     Barrier,
@@ -19,6 +18,7 @@ from projects.models import (
     Decision,
     DPIAStatus,
     FundingRound,
+    LegalQuestion,
     LessonCategory,
     LessonLearned,
     Membership,
@@ -38,10 +38,19 @@ from projects.models import (
     StatusUpdate,
     Supplier,
     YesNoUnknown,
+    apply_catalogue,
 )
 
 from . import catalogue
 from .catalogue import DemoBarrier, DemoLesson
+from .compliance import (
+    Override,
+    legal_questions,
+    set_dpia,
+    settle_obligations,
+    synthetic_legal_questions,
+    synthetic_profile,
+)
 from .destination import (
     CLOSING_NOTES,
     CLOSING_REASON_WEIGHTS,
@@ -140,11 +149,16 @@ class Planned:
     timeline: Timeline
     participants: list[tuple[Organisation, str]]  # organisation, participation kind
     destination: Destination
+    legal_questions: list[LegalQuestion] = field(default_factory=list)
+    # Obligations still open when it went into operation, allowed by the agency.
+    override: Override | None = None
 
 
-def _insert(planned: list[Planned], supplier_ids: dict[str, int]) -> None:
+def _insert(planned: list[Planned], supplier_ids: dict[str, int], *, today: date) -> None:
     """Insert projects and everything under them, parents first so that ids are known. The
-    derived fields are set beforehand (see `settle`): bulk inserts send no signals."""
+    derived fields are set beforehand (see `settle`): bulk inserts send no signals. Then the
+    catalogue gives the new projects their AI Act obligations, marked as far as each project
+    has got (see `compliance.settle_obligations`)."""
     Project.objects.bulk_create([plan.project for plan in planned], batch_size=BATCH)
     Participation.objects.bulk_create(
         [
@@ -162,6 +176,7 @@ def _insert(planned: list[Planned], supplier_ids: dict[str, int]) -> None:
         (Barrier, [row for timeline in timelines for row in timeline.barriers]),
         (Decision, [row for timeline in timelines for row in timeline.decisions]),
         (LessonLearned, [row for timeline in timelines for row in timeline.lessons]),
+        (LegalQuestion, [row for plan in planned for row in plan.legal_questions]),
         (OperationDecision, [row for plan in destinations for row in plan.decisions]),
         (BenefitIndicator, [row for plan in destinations for row in plan.indicators]),
         (BenefitMeasurement, [row for plan in destinations for row in plan.measurements]),
@@ -186,6 +201,13 @@ def _insert(planned: list[Planned], supplier_ids: dict[str, int]) -> None:
         ],
         batch_size=BATCH,
     )
+    projects = [plan.project for plan in planned]
+    apply_catalogue(Project.objects.filter(pk__in=[p.pk for p in projects]), history=False)
+    settle_obligations(
+        projects,
+        today=today,
+        overrides={plan.project.pk: plan.override for plan in planned if plan.override},
+    )
 
 
 def seed_real_projects(report: SeedReport, *, today: date) -> None:
@@ -194,6 +216,13 @@ def seed_real_projects(report: SeedReport, *, today: date) -> None:
     organisations = {o.name: o for o in Organisation.objects.all()}
     rounds = {r.name: r for r in FundingRound.objects.all()}
     authors = _coordinators()
+    agency_admin = (
+        Membership.objects.filter(role=Role.ADMINISTRATOR, organisation__name=catalogue.AGENCY)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    agency_admin = agency_admin.user if agency_admin else None
     existing = set(Project.objects.values_list("title", "lead_organisation__name"))
     planned = []
     for spec in catalogue.PROJECTS:
@@ -220,8 +249,16 @@ def seed_real_projects(report: SeedReport, *, today: date) -> None:
             legal_basis=spec.legal_basis,
             dpia_status=spec.dpia,
             ai_act_risk_class=spec.ai_act,
+            ai_act_role=spec.ai_act_role,
+            annex_iii_area=spec.annex_iii_area,
             medical_device=spec.medical_device,
             benefits_note=spec.benefits_note,
+        )
+        set_dpia(
+            project,
+            random.Random(f"{spec.title}-dpia"),
+            today=today,
+            approved_by=spec.dpia_approved_by,
         )
         rng = random.Random(spec.title)
         timeline = build_timeline(
@@ -255,11 +292,31 @@ def seed_real_projects(report: SeedReport, *, today: date) -> None:
             (organisations[name], ParticipationKind.PARTNER) for name in spec.participants
         ]
         participants += [(organisations[name], ParticipationKind.ADOPTER) for name in spec.adopters]
-        planned.append(Planned(project, timeline, participants, destination))
+        questions = legal_questions(
+            project,
+            list(spec.legal_questions),
+            timeline.barriers,
+            author=authors.get(lead.pk),
+            today=today,
+        )
+        override = None
+        if spec.go_live_override:
+            override = Override(spec.open_at_go_live, spec.go_live_override)
+            _record_override(timeline, override, allowed_by=agency_admin)
+        planned.append(Planned(project, timeline, participants, destination, questions, override))
     supplier_ids = ensure_suppliers(list(catalogue.SUPPLIERS.items()))
     with transaction.atomic():
-        _insert(planned, supplier_ids)
+        _insert(planned, supplier_ids, today=today)
     report.projects += len(planned)
+
+
+def _record_override(timeline: Timeline, override: Override, *, allowed_by) -> None:
+    """The gate decision that took the project into operation records that the agency allowed
+    it with obligations open."""
+    for phase in timeline.phases:
+        if phase.kind == PhaseKind.IMPLEMENTATION and phase.ended_on:
+            phase.obligations_override_reason = override.reason
+            phase.obligations_overridden_by = allowed_by
 
 
 # Synthetic projects: distributions chosen to look like a national portfolio.
@@ -393,7 +450,7 @@ def seed_synthetic(
                 )
             )
         with transaction.atomic():
-            _insert(planned, supplier_ids)
+            _insert(planned, supplier_ids, today=today)
         report.projects += len(planned)
         progress(numbers.stop, count)
 
@@ -440,9 +497,12 @@ def _synthetic_project(
         closing_reason=closing_reason,
         personal_data=rng.choice(list(YesNoUnknown)),
         dpia_status=rng.choice(list(DPIAStatus)),
-        ai_act_risk_class=rng.choice(list(AIActRiskClass)),
         medical_device=(rng.choice(list(YesNoUnknown)) if area == Area.HEALTH else YesNoUnknown.NO),
     )
+    # Drawn from a stream of its own: the risk profile and the legal questions can change
+    # without changing the rest of the project.
+    compliance_rng = random.Random(f"{title}-compliance")
+    synthetic_profile(project, compliance_rng, today=today)
     barrier_specs, lesson_specs = _synthetic_specs(
         rng, reached, rng.randint(3, 7), rng.randint(1, 5)
     )
@@ -479,7 +539,10 @@ def _synthetic_project(
     settle(project, timeline, destination, adopter_ids={o.pk for o in adopting})
     participants = [(o, ParticipationKind.PARTNER) for o in taking_part]
     participants += [(o, ParticipationKind.ADOPTER) for o in adopting]
-    return Planned(project, timeline, participants, destination)
+    questions = synthetic_legal_questions(
+        project, timeline.barriers, compliance_rng, author=authors.get(lead.pk), today=today
+    )
+    return Planned(project, timeline, participants, destination, questions)
 
 
 def database_is_empty() -> bool:

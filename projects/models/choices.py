@@ -284,3 +284,62 @@ class SupplierRole(models.TextChoices):
     LICENCE = "licence", _("Licence or platform")
     OPERATION = "operation", _("Operation and maintenance")
     OTHER = "other", _("Other")
+
+
+class AnnexIIIArea(models.TextChoices):
+    """The high-risk areas of the AI Act's Annex III a system may fall in."""
+
+    NONE = "", _("None (not an Annex III system)")
+    BIOMETRICS = "biometrics", _("1. Biometrics")
+    CRITICAL_INFRASTRUCTURE = "critical_infrastructure", _("2. Critical infrastructure")
+    EDUCATION = "education", _("3. Education and vocational training")
+    EMPLOYMENT = "employment", _("4. Employment and workers' management")
+    ESSENTIAL_SERVICES = "essential_services", _("5. Essential public and private services")
+    LAW_ENFORCEMENT = "law_enforcement", _("6. Law enforcement")
+    MIGRATION = "migration", _("7. Migration, asylum and border control")
+    JUSTICE = "justice", _("8. Administration of justice and democratic processes")
+
+
+class ObligationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        return [cls.NOT_STARTED, cls.IN_PROGRESS]
+
+
+class LegalArea(models.TextChoices):
+    GDPR = "gdpr", _("GDPR / data protection")
+    AI_ACT = "ai_act", _("AI Act")
+    MEDICAL_DEVICES = "medical_devices", _("Medical devices (MDR)")
+    PUBLIC_ADMINISTRATION = "public_administration", _("Public administration law")
+    PROCUREMENT = "procurement", _("Procurement")
+    OTHER = "other", _("Other")
+
+    @classmethod
+    def for_barrier_category(cls, category: str) -> list["LegalArea"]:
+        """The legal areas whose answers matter beside a barrier of this category."""
+        return {
+            "legal": [cls.GDPR, cls.PUBLIC_ADMINISTRATION],
+            "regulation": [cls.AI_ACT, cls.MEDICAL_DEVICES],
+            "suppliers": [cls.PROCUREMENT],
+            "data": [cls.GDPR],
+            "ethics": [cls.AI_ACT, cls.GDPR],
+        }.get(category, [])
+
+
+class LegalAddressee(models.TextChoices):
+    AGENCY = "agency", _("The agency")
+    DATATILSYNET = "datatilsynet", _("Datatilsynet (the Data Protection Agency)")
+    KL = "kl", _("KL (Local Government Denmark)")
+    OWN_LEGAL = "own_legal", _("Own legal department")
+    EXTERNAL = "external", _("External adviser")
+
+
+class LegalQuestionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    WITHDRAWN = "withdrawn", _("No longer relevant")

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
@@ -17,6 +18,7 @@ from .choices import (
     AIActRiskClass,
     AIActRole,
     AITechnique,
+    AnnexIIIArea,
     Area,
     DPIAStatus,
     GateDecision,
@@ -206,6 +208,14 @@ class Project(VersionedModel, TimeStampedModel):
     dpia_status = models.CharField(
         _("DPIA status"), max_length=20, choices=DPIAStatus.choices, default=DPIAStatus.NOT_STARTED
     )
+    dpia_completed_on = models.DateField(_("DPIA completed on"), null=True, blank=True)
+    dpia_link = models.URLField(
+        _("DPIA document"),
+        max_length=500,
+        blank=True,
+        help_text=_("A link to the document in the organisation's own archive."),
+    )
+    dpia_approved_by = models.CharField(_("DPIA approved by"), max_length=200, blank=True)
     ai_act_risk_class = models.CharField(
         _("AI Act risk class"),
         max_length=20,
@@ -220,6 +230,13 @@ class Project(VersionedModel, TimeStampedModel):
         max_length=10,
         choices=YesNoUnknown.choices,
         default=YesNoUnknown.UNKNOWN,
+    )
+    annex_iii_area = models.CharField(
+        _("AI Act Annex III area"),
+        max_length=30,
+        choices=AnnexIIIArea.choices,
+        blank=True,
+        help_text=_("The high-risk area of Annex III the system falls in, if any."),
     )
     # Benefits are measured by indicators (BenefitIndicator); this says what they leave out.
     benefits_note = LimitedTextField(_("benefits note"), max_length=NOTE_MAX_LENGTH, blank=True)
@@ -389,7 +406,7 @@ def refresh_derived(project_id: int) -> None:
         project = (
             Project.objects.select_for_update(no_key=True)
             .filter(pk=project_id)
-            .only("outcome", "closing_outcome")
+            .only("outcome", "closing_outcome", "lead_organisation_id")
             .first()
         )
         if project is None:  # the project itself is being deleted
@@ -406,16 +423,19 @@ def refresh_derived(project_id: int) -> None:
             .values("overall_status", "reported_on", "help_needed")
             .first()
         )
+        participants = dict(
+            Participation.objects.filter(project_id=project_id).values_list(
+                "organisation_id", "kind"
+            )
+        )
+        adopters = {pk for pk, kind in participants.items() if kind == ParticipationKind.ADOPTER}
+        # A decision stays recorded when its organisation leaves the project, but no longer
+        # counts (as in the lists and the dashboard).
         running = set(
             OperationDecision.objects.filter(
                 project_id=project_id, decision=OperationDecisionKind.IN_OPERATION
             ).values_list("organisation_id", flat=True)
-        )
-        adopters = set(
-            Participation.objects.filter(
-                project_id=project_id, kind=ParticipationKind.ADOPTER
-            ).values_list("organisation_id", flat=True)
-        )
+        ) & {project.lead_organisation_id, *participants}
         percents = [
             realisation.percent
             for realisation in (
@@ -470,6 +490,22 @@ class Phase(VersionedModel, TimeStampedModel):
     # limits are at least as large.
     rationale = LimitedTextField(_("rationale"), max_length=EXPLANATION_MAX_LENGTH, blank=True)
     conditions = LimitedTextField(_("conditions"), max_length=NOTE_MAX_LENGTH, blank=True)
+    # Going into operation with AI Act obligations still open, allowed by an agency
+    # administrator for a recorded reason.
+    obligations_override_reason = LimitedTextField(
+        _("reason for going on with open obligations"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+    )
+    obligations_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("open obligations allowed by"),
+    )
 
     class Meta:
         ordering = ["project", "started_on", "id"]

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.access import lessons_visible_to, projects_visible_to, roles_of
 from projects.models import (
+    AIActRiskClass,
     Barrier,
     BarrierCategory,
     BarrierStatus,
@@ -38,6 +39,7 @@ from projects.models import (
     BenefitKind,
     FundingRound,
     LessonLearned,
+    ObligationStatus,
     OperationDecision,
     OperationDecisionKind,
     Organisation,
@@ -46,6 +48,7 @@ from projects.models import (
     Phase,
     PhaseKind,
     Project,
+    ProjectObligation,
     Spending,
     StopReason,
     TrafficLight,
@@ -72,6 +75,13 @@ SHARE_BANDS = [
     ("25_50", _("25–50 %"), Q(consultant_share__gte=25, consultant_share__lte=50)),
     ("over_50", _("Over 50 %"), Q(consultant_share__gt=50)),
 ]
+# The portfolio's filter on AI Act obligations: (URL value, label). The dashboard's counts
+# by risk class link to it and to the filter on an obligation's status.
+OBLIGATION_STATES = [
+    ("overdue", _("Overdue (open past the due date)")),
+    ("open_before_operation", _("Open, to be met before operation")),
+]
+BEFORE_OPERATION = [kind.value for kind in PhaseKind if kind.order < PhaseKind.OPERATION.order]
 # The spending compared between projects that reached operation and those that did not.
 OUTCOME_GROUPS = [
     ("operation", _("Reached operation"), REACHED_OPERATION),
@@ -128,6 +138,23 @@ def has_reason(reason: str) -> Q:
     )
 
 
+def held_obligations(state: str) -> QuerySet[ProjectObligation]:
+    """A project's current AI Act obligations in a state: "overdue" (open past the due date),
+    "open_before_operation" (open and to be met before the solution goes into operation) or
+    one of the statuses."""
+    if state == "overdue":
+        return ProjectObligation.objects.overdue()
+    if state == "open_before_operation":
+        return ProjectObligation.objects.open().filter(obligation__phase__in=BEFORE_OPERATION)
+    return ProjectObligation.objects.current().filter(status=state)
+
+
+def has_obligations(state: str) -> Q:
+    """For projects: at least one of its current obligations is in this state (see
+    `held_obligations`)."""
+    return Q(Exists(held_obligations(state).filter(project=OuterRef("pk"))))
+
+
 def _count_per_project(queryset) -> Coalesce:
     counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
@@ -148,10 +175,24 @@ def with_organisations_in_operation(projects: QuerySet[Project]) -> QuerySet[Pro
     )
 
 
+def with_obligation_counts(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project with how many of its current AI Act obligations are open, and how many of
+    those are overdue."""
+    return projects.annotate(
+        open_obligations=_count_per_project(
+            ProjectObligation.objects.open().filter(project=OuterRef("pk"))
+        ),
+        overdue_obligations=_count_per_project(
+            ProjectObligation.objects.overdue().filter(project=OuterRef("pk"))
+        ),
+    )
+
+
 def portfolio(user, *, archived: bool = False) -> QuerySet[Project]:
-    """The projects of the portfolio list and its exports, with the flags and the count of
-    organisations running the solution that each row shows; the archived ones instead when
-    asked for by an agency administrator."""
+    """The projects of the portfolio list and its exports, with the flags, the count of
+    organisations running the solution and the counts of open and overdue AI Act obligations
+    that each row shows; the archived ones instead when asked for by an agency
+    administrator."""
     roles = roles_of(user)
     archived = archived and roles.is_agency_admin
     projects = (
@@ -160,7 +201,7 @@ def portfolio(user, *, archived: bool = False) -> QuerySet[Project]:
         .select_related("lead_organisation", "funding_round")
         .with_flags(follow_ups_of=None if roles.is_agency else roles.organisation_ids)
     )
-    return with_organisations_in_operation(projects).order_by("title", "id")
+    return with_obligation_counts(with_organisations_in_operation(projects)).order_by("title", "id")
 
 
 def organisations_leading(projects: QuerySet[Project]) -> QuerySet[Organisation]:
@@ -529,8 +570,60 @@ def _spending_row(label, projects: list[dict], spending: list[dict], params: dic
     }
 
 
+def _obligations_by_risk_class(projects: QuerySet[Project]) -> dict:
+    """Projects by AI Act risk class with at least one current obligation in each status, and
+    with an overdue one (among projects neither stopped nor closed, as the list filters
+    them). Projects are counted, not obligations, so that each number is the length of the
+    list it links to; a project with obligations in several statuses counts in each. One
+    query."""
+    statuses = list(ObligationStatus)
+    live = ~Q(outcome__in=Outcome.closed_values())
+    groups = {
+        row["ai_act_risk_class"]: row
+        for row in projects.order_by()
+        .values("ai_act_risk_class")
+        .annotate(
+            **{
+                f"status_{status.value}": Count("pk", filter=has_obligations(status.value))
+                for status in statuses
+            },
+            overdue=Count("pk", filter=live & has_obligations("overdue")),
+        )
+    }
+
+    def row(label, risk_classes: list[str], params: dict) -> dict:
+        def total(name):
+            return sum(groups[value][name] for value in risk_classes if value in groups)
+
+        return {
+            "label": label,
+            "is_total": not params,
+            "statuses": [
+                Figure(
+                    total(f"status_{status.value}"),
+                    _link("project_list", **params, obligation_status=status.value),
+                )
+                for status in statuses
+            ],
+            "overdue": Figure(
+                total("overdue"), _link("project_list", **params, obligations="overdue")
+            ),
+        }
+
+    return {
+        "statuses": statuses,
+        "rows": [
+            *(
+                row(risk_class.label, [risk_class.value], {"ai_act_risk_class": risk_class.value})
+                for risk_class in AIActRiskClass
+            ),
+            row(_("All risk classes"), AIActRiskClass.values, {}),
+        ],
+    }
+
+
 def dashboard(user) -> dict:
-    """The portfolio in numbers, computed by the database in nine queries. Attention and
+    """The portfolio in numbers, computed by the database in ten queries. Attention and
     open barriers count live projects only: a stopped or closed project needs no follow-up."""
     projects = projects_visible_to(user).active()
     project_ids = projects.values("pk")
@@ -619,4 +712,5 @@ def dashboard(user) -> dict:
         "stale_after_days": STALE_AFTER_DAYS,
         "money": money,
         "destination": _destination(projects, money),
+        "obligations": _obligations_by_risk_class(projects),
     }

@@ -8,7 +8,9 @@ from django.db import models
 from projects.access import ProjectAccess, lessons_visible_to
 from projects.models import Barrier, Phase, Project, ReviewNote, StatusUpdate
 from projects.record_kinds import SAME_DAY_ORDER, TIMELINE_KINDS, TimelineKind
+from projects.selectors.compliance import project_compliance
 from projects.selectors.destination import project_destination
+from projects.selectors.legal import project_legal_questions
 
 TIMELINE_PAGE = 30
 
@@ -70,7 +72,11 @@ def withdrawn_entries(project: Project) -> list[models.Model]:
 def project_page(access: ProjectAccess, *, whole_timeline: bool = False) -> dict:
     """What the project page shows, in a fixed number of queries."""
     project = access.project
-    phases = list(Phase.objects.filter(project=project).order_by("started_on", "pk"))
+    phases = list(
+        Phase.objects.filter(project=project)
+        .select_related("obligations_overridden_by")
+        .order_by("started_on", "pk")
+    )
     latest_update = (
         StatusUpdate.objects.filter(project=project).order_by("-reported_on", "-pk").first()
     )
@@ -87,6 +93,8 @@ def project_page(access: ProjectAccess, *, whole_timeline: bool = False) -> dict
         "review_notes": review_notes_for(project) if access.can_read_reviews else [],
         "withdrawn": withdrawn_entries(project) if access.can_change else [],
         "destination": project_destination(access),
+        "compliance": project_compliance(access),
+        "legal_questions": project_legal_questions(project),
     }
 
 

@@ -4,6 +4,7 @@ changes only the fields it is about. The project's denormalised phase, outcome a
 kept by the models (see `refresh_derived`), whatever the write path."""
 
 from projects.services.base import ConcurrentEditError
+from projects.services.compliance import ObligationChanges, update_obligation, update_profile
 from projects.services.destination import (
     find_or_create_supplier,
     link_supplier,
@@ -12,10 +13,12 @@ from projects.services.destination import (
     record_operation_decision,
     record_spending,
 )
+from projects.services.legal import raise_legal_question, update_legal_question
 from projects.services.projects import (
     advance_phase,
     create_project,
     gate_decision_record,
+    obligations_blocking_go_live,
     set_archived,
     update_project,
 )
@@ -33,6 +36,7 @@ from projects.services.reviews import answer_review_note, close_review_note, wri
 
 __all__ = [
     "ConcurrentEditError",
+    "ObligationChanges",
     "advance_phase",
     "answer_review_note",
     "close_review_note",
@@ -42,6 +46,8 @@ __all__ = [
     "gate_decision_record",
     "link_supplier",
     "log_status_update",
+    "obligations_blocking_go_live",
+    "raise_legal_question",
     "record_barrier",
     "record_decision",
     "record_indicator",
@@ -52,6 +58,9 @@ __all__ = [
     "resolve_barrier",
     "restore_entry",
     "set_archived",
+    "update_legal_question",
+    "update_obligation",
+    "update_profile",
     "update_project",
     "withdraw_entry",
     "write_review_note",

@@ -22,6 +22,7 @@ from projects.models import (
     Phase,
     PhaseKind,
     Project,
+    ProjectObligation,
     StopReason,
 )
 from projects.services.base import ConcurrentEditError, check_version, lock_project, save
@@ -132,6 +133,8 @@ def advance_phase(
     closing_reason: str = "",
     closing_explanation: str = "",
     barrier_outcomes: dict[int, tuple[str, str]] | None = None,
+    may_override_obligations: bool = False,
+    override_reason: str = "",
 ) -> Phase:
     """Record the gate decision on the open phase. Go opens the next phase, stop ends the
     project (saying why, and what becomes of each open barrier), on hold keeps the phase
@@ -157,6 +160,21 @@ def advance_phase(
     phase.conditions = conditions if gate == GateDecision.GO_WITH_CONDITIONS else ""
     if gate.ends_phase:
         phase.ended_on = decided_on
+    going_live = gate.ends_phase and gate != GateDecision.STOP
+    if going_live and PhaseKind(phase.kind).next == PhaseKind.OPERATION:
+        blocking = obligations_blocking_go_live(current)
+        if blocking and not (may_override_obligations and override_reason.strip()):
+            raise ValidationError(
+                _(
+                    "The project cannot go into operation while these AI Act obligations are "
+                    "open: %(obligations)s. Mark each done, or not applicable with the reason; "
+                    "an agency administrator can allow going on with a recorded reason."
+                )
+                % {"obligations": "; ".join(str(held.obligation) for held in blocking)}
+            )
+        if blocking:
+            phase.obligations_override_reason = override_reason.strip()
+            phase.obligations_overridden_by = author
     if gate == GateDecision.STOP:
         _close_barriers(current, barrier_outcomes or {}, closed_on=decided_on)
         if closing_outcome not in Outcome.closed_values():
@@ -167,6 +185,14 @@ def advance_phase(
             raise ValidationError(
                 {"closing_explanation": _("Explain why the solution is not put into operation.")}
             )
+        _lead_decides_not_to(
+            current,
+            reason_category=closing_reason,
+            reason=closing_explanation.strip(),
+            decided_on=decided_on,
+            decided_by=decided_by,
+            author=author,
+        )
         # Kept when the phases are read again: the stop itself says "stopped".
         Project.objects.filter(pk=current.pk).update(
             outcome=closing_outcome,
@@ -183,6 +209,39 @@ def advance_phase(
             _lead_goes_live(current, decided_on=decided_on, decided_by=decided_by, author=author)
     project.refresh_from_db()
     return phase
+
+
+def obligations_blocking_go_live(project: Project) -> list[ProjectObligation]:
+    """The project's open AI Act obligations that are to be met before operation."""
+    return [
+        held
+        for held in ProjectObligation.objects.open()
+        .filter(project=project)
+        .select_related("obligation")
+        .order_by("due_on", "obligation__code")
+        if held.obligation.before_operation
+    ]
+
+
+def _lead_decides_not_to(
+    project: Project, *, reason_category, reason, decided_on, decided_by, author
+):
+    """A stop is the lead organisation's decision not to run the solution, for the stop's
+    reason, unless the lead runs it already (then the stop ends the pilot, not its use)."""
+    decision = (
+        OperationDecision.objects.select_for_update(no_key=True)
+        .filter(project=project, organisation_id=project.lead_organisation_id)
+        .first()
+    ) or OperationDecision(project=project, organisation_id=project.lead_organisation_id)
+    if decision.decision == OperationDecisionKind.IN_OPERATION:
+        return
+    decision.decision = OperationDecisionKind.NOT_TO
+    decision.decided_on = decided_on
+    decision.decided_by = decided_by
+    decision.reason_category = reason_category
+    decision.reason = reason
+    decision.author = author
+    save(decision)
 
 
 def _lead_goes_live(project: Project, *, decided_on: date, decided_by: str, author) -> None:

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from projects import services
@@ -53,13 +54,42 @@ def project_create(request):
     )
 
 
+def _obligations_changed(changes: services.ObligationChanges) -> str:
+    """What a profile change did to the project's AI Act obligations, in words."""
+
+    def articles(obligations) -> str:
+        return ", ".join(obligation.article for obligation in obligations)
+
+    parts = []
+    if changes.added:
+        parts.append(
+            ngettext(
+                "The new profile gives the project %(count)d more AI Act obligation: %(articles)s.",
+                "The new profile gives the project %(count)d more AI Act obligations: "
+                "%(articles)s.",
+                len(changes.added),
+            )
+            % {"count": len(changes.added), "articles": articles(changes.added)}
+        )
+    if changes.superseded:
+        parts.append(
+            ngettext(
+                "%(count)d obligation no longer applies and is marked superseded: %(articles)s.",
+                "%(count)d obligations no longer apply and are marked superseded: %(articles)s.",
+                len(changes.superseded),
+            )
+            % {"count": len(changes.superseded), "articles": articles(changes.superseded)}
+        )
+    return " ".join(parts)
+
+
 @project_permission("change")
 def project_edit(request, access):
     form = ProjectForm(request.POST or None, roles=roles_of(request.user), instance=access.project)
     outcome = submit(
         request,
         form,
-        lambda: services.update_project(
+        lambda: services.update_profile(
             project=form.save(commit=False),
             participants=list(form.cleaned_data["participants"]),
             adopters=list(form.cleaned_data["adopters"]),
@@ -68,7 +98,11 @@ def project_edit(request, access):
         ),
     )
     if outcome.saved:
+        changes = outcome.result[1]
         messages.success(request, _("The project profile was saved."))
+        if changes.added or changes.superseded:
+            messages.info(request, _obligations_changed(changes))
+            return redirect(reverse("project_detail", args=[access.project.pk]) + "#compliance")
         return redirect("project_detail", pk=access.project.pk)
     return render_form(
         request,

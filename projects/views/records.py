@@ -1,6 +1,8 @@
 """Forms that add to a project's records: status updates, gate decisions, barriers,
 decisions and lessons learned."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,14 +14,18 @@ from projects import services
 from projects.access import project_permission
 from projects.models import (
     Barrier,
+    BarrierCategory,
     Decision,
     LessonLearned,
     LessonVisibility,
     Outcome,
     Phase,
+    PhaseKind,
     StatusUpdate,
 )
 from projects.record_kinds import anchor_of
+from projects.selectors.compliance import blocking_order
+from projects.selectors.legal import areas_for_barrier, related_legal_answers
 from projects.selectors.timeline import related_lessons
 from projects.views.common import render_form, submit
 
@@ -59,10 +65,17 @@ def status_update_create(request, access):
 def phase_advance(request, access):
     project = access.project
     phase = Phase.objects.filter(project=project, ended_on__isnull=True).first()
+    # A go from implementation opens operation: the AI Act obligations to be met before it
+    # are shown, and an agency administrator may let the project go on with them open.
+    blocking = None
+    if phase is not None and PhaseKind(phase.kind).next == PhaseKind.OPERATION:
+        blocking = sorted(services.obligations_blocking_go_live(project), key=blocking_order)
+    may_override = bool(blocking) and access.can_archive
     form = project_forms.GateDecisionForm(
         request.POST or None,
         phase=phase,
         open_barriers=list(Barrier.objects.open().filter(project=project)),
+        may_override_obligations=may_override,
         initial={"decided_on": timezone.localdate(), "decided_by": _("Steering group")},
     )
     outcome = submit(
@@ -81,6 +94,8 @@ def phase_advance(request, access):
             closing_reason=form.cleaned_data["closing_reason"],
             closing_explanation=form.cleaned_data["closing_explanation"],
             barrier_outcomes=form.barrier_outcomes(),
+            may_override_obligations=access.can_archive,
+            override_reason=form.override_reason,
         ),
     )
     if outcome.saved:
@@ -92,6 +107,8 @@ def phase_advance(request, access):
         access=access,
         submit=_("Record gate decision"),
         phase=phase,
+        blocking_obligations=blocking,
+        may_override_obligations=may_override,
         **outcome.extra,
         **_related(request, access, phase=phase.kind if phase else project.current_phase),
     )
@@ -99,12 +116,16 @@ def phase_advance(request, access):
 
 @project_permission("change")
 def barrier_create(request, access):
+    """Record a barrier; `?category=<category>` chooses its category beforehand, so the
+    legal answers shared in that area are offered beside the form."""
+    category = _barrier_category(request, request.GET.get("category", ""))
     form = project_forms.BarrierForm(
         request.POST or None,
         instance=Barrier(project=access.project),
         initial={
             "identified_on": timezone.localdate(),
             "phase": access.project.current_phase,
+            **({"category": category} if category else {}),
         },
     )
     return _save_barrier(
@@ -112,7 +133,10 @@ def barrier_create(request, access):
         form,
         access,
         _("New barrier"),
-        _related(request, access, phase=access.project.current_phase),
+        {
+            **_related(request, access, phase=access.project.current_phase),
+            **_related_legal_answers(request, access, category=category),
+        },
     )
 
 
@@ -124,8 +148,32 @@ def barrier_edit(request, access, record):
         form,
         access,
         _("Edit barrier"),
-        _related(request, access, phase=record.phase, category=record.category),
+        {
+            **_related(request, access, phase=record.phase, category=record.category),
+            **_related_legal_answers(
+                request, access, category=_barrier_category(request, record.category)
+            ),
+        },
     )
+
+
+def _barrier_category(request, default: str) -> str:
+    """The barrier category posted with the form, else `default` (if it is one)."""
+    category = request.POST.get("category", default) if request.method == "POST" else default
+    return category if category in BarrierCategory.values else ""
+
+
+def _related_legal_answers(request, access, *, category: str) -> dict:
+    """Legal answers other projects shared in the legal areas of the barrier's category,
+    shown beside the barrier form (for the category the form was opened or sent with)."""
+    areas = areas_for_barrier(category)
+    return {
+        "related_legal_answers": related_legal_answers(
+            request.user, project=access.project, category=category
+        ),
+        "related_legal_category": category,
+        "related_legal_query": urlencode([("legal_area", area) for area in areas]),
+    }
 
 
 def _related(request, access, *, phase: str, category: str = "") -> dict:

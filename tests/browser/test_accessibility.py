@@ -5,7 +5,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from projects.models import Barrier, BenefitMeasurement, Project, ReviewNote
+from projects.models import Barrier, BenefitMeasurement, LegalQuestion, Project, ReviewNote
 from tests.browser.conftest import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,8 +32,13 @@ def pages_for(role: str) -> list[str]:
     measurement = BenefitMeasurement.objects.filter(project=project).first()
     spending = project.spending.first()
     supplier = project.supplier_links.first()
+    legal_question = LegalQuestion.objects.get_or_create(
+        project=project,
+        question="Må vi bruge borgernes henvendelser til at træne modellen?",
+        defaults={"legal_area": "gdpr", "asked_to": "datatilsynet"},
+    )[0]
     base = f"/projects/{project.pk}"
-    reader = ["/projects/", f"{base}/", f"{base}/history/", "/lessons/", "/password/"]
+    reader = ["/projects/", f"{base}/", f"{base}/history/", "/lessons/", "/legal/", "/password/"]
     return {
         "anonymous": ["/login/"],
         "coordinator": [
@@ -57,6 +62,9 @@ def pages_for(role: str) -> list[str]:
             f"{base}/spending/{spending.pk}/edit/",
             f"{base}/suppliers/new/",
             f"{base}/suppliers/{supplier.pk}/edit/",
+            f"{base}/legal/new/?barrier={barrier.pk}",
+            f"{base}/legal/{legal_question.pk}/edit/",
+            "/legal/?legal_area=gdpr&q=data",
             "/projects/new/",
         ],
         "viewer": reader,
@@ -67,6 +75,7 @@ def pages_for(role: str) -> list[str]:
             "/projects/?area=health",
             "/portfolio/decisions/",
             "/portfolio/decisions/?decision=not_to",
+            "/portfolio/legal-questions/",
         ],
         "administrator": ["/projects/?archived=1", "/dashboard/", f"{base}/"],
     }[role]

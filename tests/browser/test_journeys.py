@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import Barrier, LessonLearned, Phase, Project, ReviewNote, StatusUpdate
+from tests import factories
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +27,9 @@ def test_coordinator_logs_progress_and_shares_a_lesson(demo, new_page, screensho
     screenshot(page, "project")
     project = Project.objects.get(title="Smartmail – udbredelse")
     phase_before = project.current_phase
+    # The gate decision below takes the project into operation, which needs its AI Act
+    # obligations met.
+    factories.meet_obligations(project)
 
     page.get_by_role("link", name="Ny statusopdatering").click()
     page.get_by_role("group", name="Samlet status").get_by_label("Gul").check()
