@@ -11,7 +11,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.models import Group
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -37,34 +40,57 @@ from projects.models import (
     ProjectObligation,
     ProjectSupplier,
     ReviewNote,
+    Role,
     Spending,
     StatusUpdate,
     SubmittedForm,
     Supplier,
 )
-from projects.numbers import format_danish_integer
+from projects.numbers import DanishDecimalField, HoursField
+from projects.templatetags.sigprojects import decimal, dkk
 
 User = get_user_model()
 
 
 def amount_column(model, name: str):
-    """A list column showing an amount field grouped the Danish way ("67.000.000"); the
-    admin's own column would show "67000000"."""
+    """A list column showing an amount field grouped the way the active language writes
+    numbers, as the pages do: kroner as "67.000.000 kr." in Danish ("67,000,000 kr." in
+    English), hours as "1.200". The admin's own column would show "67000000"."""
+    field = model._meta.get_field(name)
+    in_hours = isinstance(field, HoursField)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(self, obj):
+        value = getattr(obj, name)
+        if value is None:
+            return None
+        return number_format(value, force_grouping=True) if in_hours else dkk(value)
+
+    return column
+
+
+def decimal_column(model, name: str):
+    """A list column showing a measured value grouped and without trailing zeros, as the
+    pages do ("1.234,5" in Danish); the admin's own column would show "1234,50"."""
     field = model._meta.get_field(name)
 
     @admin.display(description=field.verbose_name, ordering=name)
     def column(self, obj):
         value = getattr(obj, name)
-        return None if value is None else format_danish_integer(value)
+        return None if value is None else decimal(value)
 
     return column
+
+
+# Values with decimals are typed as on the site's forms: "1.234,5" (projects/numbers.py).
+DANISH_DECIMALS = {models.DecimalField: {"form_class": DanishDecimalField}}
 
 
 class FastListAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     # A link typed without a scheme is taken as https://, as Django 6 will.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}, **DANISH_DECIMALS}
 
     def has_delete_permission(self, request, obj=None):
         # Nothing is deleted in ordinary use; a superuser removes a record made by mistake.
@@ -193,12 +219,168 @@ class MembershipAdmin(FastListAdmin):
     autocomplete_fields = ["user", "organisation"]
 
 
+# Access is given by memberships (projects.access), not by Django's groups: their page is
+# left out, and so are the group and permission fields of the user form.
+admin.site.unregister(Group)
 admin.site.unregister(User)
+
+
+class UserMembershipInline(admin.StackedInline):
+    """A user's organisations and roles, from which follows what the user may read and
+    change. A user without one is offered an empty row, also when the user is added, so
+    that a new user gets an organisation and a role in the same step. Stacked, so that the
+    role is in view on a phone too."""
+
+    model = Membership
+    fields = [("organisation", "role")]
+    autocomplete_fields = ["organisation"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None or not obj.memberships.exists() else 0
+
+
+def keep_typed_passwords(form) -> None:
+    """The passwords typed stay in their boxes when the form comes back with an error (in
+    another field, or in the membership row), so they are not typed again. A form opened
+    afresh has nothing to show, and a saved one is answered by a redirect."""
+    for name in ("password1", "password2"):
+        form.fields[name].widget.render_value = True
+
+
+class UserAddForm(AdminUserCreationForm):
+    """The new user's name and e-mail are given with the username and password."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "first_name", "last_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_typed_passwords(self)
+
+
+class AdminPasswordForm(AdminPasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_typed_passwords(self)
+
+
+class MembershipListFilter(admin.SimpleListFilter):
+    """Users by membership. The organisation and role filters are read together: a chosen
+    organisation and role find the users with that role in that organisation, not members
+    of it who have the role elsewhere."""
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        memberships = Membership.objects.filter(user=OuterRef("pk"))
+        organisation = request.GET.get(UserOrganisationFilter.parameter_name)
+        if organisation is not None:
+            valid = organisation.isdecimal() and len(organisation) <= 19
+            if not (valid and 0 < int(organisation) < 2**63):
+                return queryset.none()
+            memberships = memberships.filter(organisation_id=int(organisation))
+        role = request.GET.get(UserRoleFilter.parameter_name)
+        if role is not None:
+            if role not in Role.values:
+                return queryset.none()
+            memberships = memberships.filter(role=role)
+        return queryset.filter(Exists(memberships))
+
+
+class UserOrganisationFilter(MembershipListFilter):
+    title = _("organisation")
+    parameter_name = "organisation"
+
+    def lookups(self, request, model_admin):
+        # Only organisations with members: the list stays short.
+        return (
+            Organisation.objects.filter(
+                Exists(Membership.objects.filter(organisation=OuterRef("pk")))
+            )
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+
+
+class UserRoleFilter(MembershipListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
 
 
 @admin.register(User)
 class SigprojectsUserAdmin(UserAdmin):
-    inlines = [MembershipInline]
+    """Users with their organisations and roles. The list reads every shown user's
+    memberships in one query, however many users there are."""
+
+    add_form = UserAddForm
+    change_password_form = AdminPasswordForm
+    # Organisations and roles first: a narrow screen scrolls the columns after them.
+    list_display = [
+        "username",
+        "full_name",
+        "organisations",
+        "roles",
+        "email",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = [UserOrganisationFilter, UserRoleFilter, "is_staff", "is_superuser", "is_active"]
+    search_fields = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "memberships__organisation__name",
+    ]
+    filter_horizontal = []
+    inlines = [UserMembershipInline]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (
+            _("Permissions"),
+            {
+                "fields": ["is_active", "is_staff", "is_superuser"],
+                "description": _(
+                    "What the user may read and change in the application follows from the "
+                    "memberships below. Staff status opens this administration; superuser "
+                    "status gives every right in it."
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "usable_password", "password1", "password2"],
+            },
+        ),
+        (_("Personal info"), {"classes": ["wide"], "fields": ["first_name", "last_name", "email"]}),
+    ]
+
+    def get_queryset(self, request):
+        memberships = Membership.objects.select_related("organisation").order_by(
+            "organisation__name"
+        )
+        return super().get_queryset(request).prefetch_related(Prefetch("memberships", memberships))
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name() or None
+
+    @admin.display(description=_("organisations"))
+    def organisations(self, user):
+        return ", ".join(m.organisation.name for m in user.memberships.all()) or None
+
+    @admin.display(description=_("roles"))
+    def roles(self, user):
+        return ", ".join(str(m.get_role_display()) for m in user.memberships.all()) or None
 
 
 @admin.register(FundingRound)
@@ -289,6 +471,7 @@ class BenefitIndicatorInline(SuperuserDeletesInline, admin.TabularInline):
     model = BenefitIndicator
     form = VersionCheckedForm
     formset = ChangedFieldsOnlyFormSet
+    formfield_overrides = DANISH_DECIMALS
     extra = 0
     show_change_link = True
     autocomplete_fields = ["organisation"]
@@ -614,6 +797,7 @@ class OperationDecisionAdmin(DestinationAdmin):
 class BenefitMeasurementInline(SuperuserDeletesInline, admin.TabularInline):
     model = BenefitMeasurement
     form = VersionCheckedForm
+    formfield_overrides = DANISH_DECIMALS
     extra = 0
     fields = ["measured_on", "value", "method", "evidence", "entered_by", "opened_at_version"]
     readonly_fields = ["entered_by"]
@@ -629,9 +813,9 @@ class BenefitIndicatorAdmin(DestinationAdmin):
         "project",
         "organisation",
         "kind",
-        "baseline_value",
-        "target_value",
-        "latest_value",
+        "baseline",
+        "target",
+        "latest",
         "latest_on",
         "realised",
     ]
@@ -655,6 +839,10 @@ class BenefitIndicatorAdmin(DestinationAdmin):
     ]
     inlines = [BenefitMeasurementInline]
 
+    baseline = decimal_column(BenefitIndicator, "baseline_value")
+    target = decimal_column(BenefitIndicator, "target_value")
+    latest = decimal_column(BenefitIndicator, "latest_value")
+
     @admin.display(description=_("realised"))
     def realised(self, obj):
         realisation = obj.realisation
@@ -670,7 +858,7 @@ class BenefitIndicatorAdmin(DestinationAdmin):
 
 @admin.register(BenefitMeasurement)
 class BenefitMeasurementAdmin(DestinationAdmin):
-    list_display = ["indicator", "project", "measured_on", "value", "entered_by"]
+    list_display = ["indicator", "project", "measured_on", "measured_value", "entered_by"]
     list_filter = ["indicator__kind"]
     list_select_related = ["indicator", "project", "entered_by"]
     search_fields = ["indicator__title", "project__title", "method", "evidence"]
@@ -678,6 +866,7 @@ class BenefitMeasurementAdmin(DestinationAdmin):
     # The project follows the indicator; a measurement stays on the indicator it was made for.
     fixed_after_adding = ["indicator"]
     readonly_fields = ["project", "entered_by", "created_at", "updated_at"]
+    measured_value = decimal_column(BenefitMeasurement, "value")
     fields = [
         "indicator",
         "project",

@@ -1,23 +1,29 @@
 """Every admin page opens for a superuser, with data in place, and keeps the models' rules."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from projects.access import roles_of
 from projects.models import (
     BenefitMeasurement,
     LegalQuestion,
+    Membership,
     Obligation,
     OperationDecision,
     OperationDecisionKind,
     Outcome,
     Participation,
     ProjectObligation,
+    Role,
     Spending,
     StopReason,
     SubmittedForm,
@@ -46,7 +52,6 @@ def one_of_everything(project):
     factories.LessonFactory(project=project, barrier=barrier)
     factories.ReviewNoteFactory(project=project)
     factories.MembershipFactory(organisation=project.lead_organisation)
-    Group.objects.create(name="Redaktører")
     factories.OperationDecisionFactory(project=project)
     factories.BenefitMeasurementFactory(
         indicator=factories.BenefitIndicatorFactory(project=project)
@@ -594,3 +599,309 @@ def test_a_legal_question_added_in_the_admin_is_attributed_and_keeps_to_its_proj
     response = admin_client.post(reverse("admin:projects_legalquestion_add"), data)
     assert response.status_code == 302
     assert LegalQuestion.objects.get().author == admin_user
+
+
+# Users: access is given by memberships of an organisation with a role
+
+User = get_user_model()
+NEW_PASSWORD = "Mølleåen-ved-Grenaa-26"
+USERS = reverse("admin:auth_user_changelist")
+ADD_USER = reverse("admin:auth_user_add")
+
+
+def _users_shown(response) -> set[str]:
+    return {user.username for user in response.context["cl"].result_list}
+
+
+def _column(response, name: str) -> list[str]:
+    """The text of one column of the user list, row by row."""
+    html = response.content.decode()
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(rf'<td class="field-{name}">(.*?)</td>', html, re.S)
+    ]
+
+
+def test_the_user_list_shows_each_users_organisations_and_roles(
+    superuser_client, norddjurs, syddjurs, agency
+):
+    karen = factories.UserFactory(username="karen", first_name="Karen", last_name="Kristensen")
+    Membership.objects.create(user=karen, organisation=norddjurs, role=Role.COORDINATOR)
+    Membership.objects.create(user=karen, organisation=syddjurs, role=Role.VIEWER)
+    factories.MembershipFactory(
+        user=factories.UserFactory(username="rasmus"), organisation=agency, role=Role.REVIEWER
+    )
+    factories.UserFactory(username="uden-medlemskab")
+
+    response = superuser_client.get(USERS, {"o": "1"})  # by username
+
+    html = response.content.decode()
+    assert "Organisationer" in html and "Roller" in html and "Navn" in html
+    assert _column(response, "organisations") == [
+        "Norddjurs Kommune, Syddjurs Kommune",
+        "Digitaliseringsstyrelsen",
+        "-",
+        "-",
+    ]
+    assert _column(response, "roles") == ["Koordinator, Læser", "Porteføljemedarbejder", "-", "-"]
+    assert _column(response, "full_name")[0] == "Karen Kristensen"
+
+
+def test_the_user_list_runs_the_same_queries_with_more_users(
+    superuser_client, django_assert_max_num_queries, norddjurs, agency
+):
+    def users_with_memberships(count: int) -> None:
+        for _ in range(count):
+            user = factories.UserFactory()
+            factories.MembershipFactory(user=user, organisation=norddjurs, role=Role.VIEWER)
+            factories.MembershipFactory(user=user)  # and one of another municipality
+
+    users_with_memberships(3)
+    with django_assert_max_num_queries(15) as few:
+        assert superuser_client.get(USERS).status_code == 200
+    users_with_memberships(40)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = superuser_client.get(USERS)
+    assert len(response.context["cl"].result_list) == 44  # and the superuser
+    # Filtered and searched lists too.
+    for query in ({"organisation": norddjurs.pk, "role": Role.VIEWER}, {"q": "Testkommune"}):
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert superuser_client.get(USERS, query).status_code == 200
+
+
+def test_the_user_list_filters_by_organisation_and_role_together(
+    superuser_client, norddjurs, syddjurs
+):
+    karen = factories.UserFactory(username="karen")
+    Membership.objects.create(user=karen, organisation=norddjurs, role=Role.COORDINATOR)
+    Membership.objects.create(user=karen, organisation=syddjurs, role=Role.VIEWER)
+    lars = factories.UserFactory(username="lars")
+    Membership.objects.create(user=lars, organisation=norddjurs, role=Role.VIEWER)
+
+    def shown(**query) -> set[str]:
+        response = superuser_client.get(USERS, query)
+        assert response.status_code == 200
+        return _users_shown(response)
+
+    assert shown(organisation=norddjurs.pk) == {"karen", "lars"}
+    assert shown(role=Role.VIEWER) == {"karen", "lars"}
+    assert shown(organisation=norddjurs.pk, role=Role.COORDINATOR) == {"karen"}
+    # Karen coordinates in Norddjurs, not in Syddjurs where she reads.
+    assert shown(organisation=syddjurs.pk, role=Role.COORDINATOR) == set()
+    for nonsense in ("abc", "²", "-1", str(2**64), "9" * 5000):
+        assert shown(organisation=nonsense) == set(), nonsense
+    assert shown(role="superhelt") == set()
+    # The filter offers the organisations that have members, and every role, in Danish.
+    html = superuser_client.get(USERS).content.decode()
+    assert "Norddjurs Kommune" in html and "Porteføljeadministrator" in html
+    assert "Efter organisation" in html and "Efter rolle" in html
+
+
+def test_the_user_list_is_searched_by_name_email_and_organisation(
+    superuser_client, norddjurs, aarhus
+):
+    karen = factories.UserFactory(
+        username="kk", first_name="Karen", last_name="Kristensen", email="kk@norddjurs.dk"
+    )
+    factories.MembershipFactory(user=karen, organisation=norddjurs)
+    factories.MembershipFactory(user=factories.UserFactory(username="andre"), organisation=aarhus)
+
+    for term in ("Karen Kristensen", "kk@norddjurs.dk", "Norddjurs"):
+        assert _users_shown(superuser_client.get(USERS, {"q": term})) == {"kk"}, term
+
+
+def test_groups_are_not_in_the_admin_nor_on_the_user_form(superuser_client, coordinator):
+    assert Group not in admin.site._registry
+    assert superuser_client.get("/admin/auth/group/").status_code == 404
+    page = superuser_client.get(reverse("admin:auth_user_change", args=[coordinator.pk]))
+    form = page.context["adminform"].form
+    assert not {"groups", "user_permissions"} & set(form.fields)
+    # What administrators need to give access to this administration stays.
+    assert {"is_active", "is_staff", "is_superuser"} <= set(form.fields)
+    filters = superuser_client.get(USERS).context["cl"].filter_specs
+    assert "groups" not in {getattr(spec, "field_path", "") for spec in filters}
+
+
+def test_the_user_pages_are_in_danish(superuser_client, coordinator):
+    html = superuser_client.get(
+        reverse("admin:auth_user_change", args=[coordinator.pk])
+    ).content.decode()
+    for danish in ("Personlig information", "Rettigheder", "Vigtige datoer", "medlemskaberne"):
+        assert danish in html, danish
+    html = superuser_client.get(ADD_USER).content.decode()
+    assert "Personlig information" in html and "Medlemskab" in html
+
+
+# Users: the membership row and the add form
+
+
+def _inline_formset(response):
+    return next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Membership
+    )
+
+
+def test_a_user_without_a_membership_is_offered_an_empty_row(superuser_client, coordinator):
+    newcomer = factories.UserFactory(username="ny")
+    page = superuser_client.get(reverse("admin:auth_user_change", args=[newcomer.pk]))
+    assert len(_inline_formset(page).forms) == 1
+    assert _inline_formset(page).forms[0].instance.pk is None
+    # A user who has one is shown it, without an empty row beside it.
+    page = superuser_client.get(reverse("admin:auth_user_change", args=[coordinator.pk]))
+    assert [form.instance.pk is None for form in _inline_formset(page).forms] == [False]
+    # The add form has the row.
+    assert len(_inline_formset(superuser_client.get(ADD_USER)).forms) == 1
+
+
+def _new_user_data(organisation, role, **changes) -> dict:
+    data = {
+        "username": "mette.m",
+        "first_name": "Mette",
+        "last_name": "Mikkelsen",
+        "email": "mette@norddjurs.dk",
+        "usable_password": "true",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-organisation": organisation.pk,
+        "memberships-0-role": role,
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_user_is_added_with_an_organisation_and_a_role_in_one_step(superuser_client, norddjurs):
+    response = superuser_client.post(ADD_USER, _new_user_data(norddjurs, Role.COORDINATOR))
+
+    assert response.status_code == 302, response.context["errors"]
+    user = User.objects.get(username="mette.m")
+    assert (user.get_full_name(), user.email) == ("Mette Mikkelsen", "mette@norddjurs.dk")
+    assert user.check_password(NEW_PASSWORD)
+    assert not (user.is_staff or user.is_superuser)
+    assert list(user.memberships.values_list("organisation", "role")) == [
+        (norddjurs.pk, Role.COORDINATOR)
+    ]
+    assert roles_of(user).coordinator_organisation_ids == [norddjurs.pk]
+    # The redirect opens the new user's page, which shows no password.
+    page = superuser_client.get(response["Location"])
+    assert page.status_code == 200
+    assert NEW_PASSWORD not in page.content.decode()
+    assert NEW_PASSWORD not in superuser_client.get(USERS).content.decode()
+
+
+def test_a_role_that_does_not_fit_the_organisation_adds_nobody(superuser_client, agency):
+    response = superuser_client.post(ADD_USER, _new_user_data(agency, Role.COORDINATOR))
+
+    assert response.status_code == 200
+    assert _inline_formset(response).errors[0]["role"]
+    assert not User.objects.filter(username="mette.m").exists()
+    assert not Membership.objects.exists()
+
+
+def _password_values(html: str) -> list[str]:
+    """The value of each password box on the page ("" for a box without one)."""
+    values = []
+    for tag in re.findall(r'<input[^>]*type="password"[^>]*>', html):
+        found = re.search(r'value="([^"]*)"', tag)
+        values.append(found.group(1) if found else "")
+    return values
+
+
+def test_the_passwords_typed_are_kept_when_the_add_form_comes_back_with_an_error(
+    superuser_client, norddjurs
+):
+    # The role does not fit a municipality: the form comes back.
+    response = superuser_client.post(ADD_USER, _new_user_data(norddjurs, Role.REVIEWER))
+
+    assert response.status_code == 200
+    assert _password_values(response.content.decode()) == [NEW_PASSWORD, NEW_PASSWORD]
+    # The page is not kept by the browser or a proxy.
+    assert "no-store" in response["Cache-Control"]
+    # Corrected, it is saved with the password that was kept.
+    response = superuser_client.post(ADD_USER, _new_user_data(norddjurs, Role.VIEWER))
+    assert response.status_code == 302
+    assert User.objects.get(username="mette.m").check_password(NEW_PASSWORD)
+    # A form opened afresh shows empty boxes.
+    assert _password_values(superuser_client.get(ADD_USER).content.decode()) == ["", ""]
+
+
+def test_a_password_too_short_is_refused_and_kept_for_correction(superuser_client, norddjurs):
+    response = superuser_client.post(
+        ADD_USER, _new_user_data(norddjurs, Role.VIEWER, password1="kort", password2="kort")
+    )
+    assert response.status_code == 200
+    assert "password2" in response.context["adminform"].form.errors
+    assert _password_values(response.content.decode()) == ["kort", "kort"]
+    assert not User.objects.filter(username="mette.m").exists()
+
+
+def test_the_admin_password_change_keeps_the_passwords_typed_after_an_error(
+    superuser_client, coordinator
+):
+    url = reverse("admin:auth_user_password_change", args=[coordinator.pk])
+    assert _password_values(superuser_client.get(url).content.decode()) == ["", ""]
+
+    response = superuser_client.post(
+        url,
+        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"},
+    )
+
+    assert response.status_code == 200
+    assert "password2" in response.context["adminForm"].form.errors
+    assert _password_values(response.content.decode()) == [NEW_PASSWORD, NEW_PASSWORD + "x"]
+    assert "no-store" in response["Cache-Control"]
+    response = superuser_client.post(
+        url, {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    coordinator.refresh_from_db()
+    assert coordinator.check_password(NEW_PASSWORD)
+    page = superuser_client.get(response["Location"])
+    assert NEW_PASSWORD not in page.content.decode()
+    assert _password_values(superuser_client.get(url).content.decode()) == ["", ""]
+
+
+# Amounts in the lists and forms
+
+
+def test_amounts_in_the_lists_are_grouped_in_the_active_language(superuser_client, project):
+    factories.FundingRoundFactory(name="Runde 6", year=2025, pool_dkk=67_000_000)
+    factories.SpendingFactory(
+        project=project, year=2023, external_hours=1200, external_dkk=1_250_000
+    )
+    rounds = reverse("admin:projects_fundinground_changelist")
+    spending = reverse("admin:projects_spending_changelist")
+
+    assert "67.000.000 kr." in superuser_client.get(rounds).content.decode()
+    html = superuser_client.get(spending).content.decode()
+    assert "1.250.000 kr." in html and ">1.200<" in html
+
+    superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "67,000,000 kr." in superuser_client.get(rounds).content.decode()
+    html = superuser_client.get(spending).content.decode()
+    assert "1,250,000 kr." in html and ">1,200<" in html
+
+
+def test_measured_values_are_grouped_in_the_lists_and_typed_the_danish_way(
+    superuser_client, project
+):
+    indicator = factories.BenefitIndicatorFactory(
+        project=project, baseline_value=Decimal("12500.5"), target_value=Decimal(4000)
+    )
+    html = superuser_client.get(
+        reverse("admin:projects_benefitindicator_changelist")
+    ).content.decode()
+    assert "12.500,5" in html and "4.000" in html
+
+    response = superuser_client.post(
+        reverse("admin:projects_benefitmeasurement_add"),
+        {"indicator": indicator.pk, "measured_on": "2024-06-01", "value": "1.234,5"},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    measurement = BenefitMeasurement.objects.get()
+    assert measurement.value == Decimal("1234.5")
+    change = reverse("admin:projects_benefitmeasurement_change", args=[measurement.pk])
+    assert superuser_client.get(change).context["adminform"].form["value"].value() == "1.234,5"
