@@ -15,7 +15,7 @@ from typing import TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404, HttpResponseNotAllowed
 
 from projects.models import (
@@ -119,6 +119,15 @@ def lessons_visible_to(user) -> QuerySet[LessonLearned]:
         Q(visibility=LessonVisibility.PORTFOLIO)
         | Q(project__in=projects_visible_to(user).values("pk"))
     )
+
+
+def project_readable(user) -> Exists | Value:
+    """Whether the user may read the project of each row (by its `project_id`), as an
+    annotation: a lesson or answer shared with the programme is read beyond its project, and
+    links to the project only for those who may open it."""
+    if roles_of(user).is_agency:
+        return Value(True, output_field=BooleanField())
+    return Exists(projects_visible_to(user).filter(pk=OuterRef("project_id")))
 
 
 def legal_questions_visible_to(user) -> QuerySet[LegalQuestion]:

@@ -77,6 +77,10 @@ class ProjectsConfig(AppConfig):
             sender=models.Project.participants.through,
             dispatch_uid="derived-participants",
         )
+        # SQLite's Danish search tables follow the lessons and legal questions.
+        from projects import search
+
+        search.connect_signals(self)
 
 
 def _lock_project(sender, instance, **kwargs):

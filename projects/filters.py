@@ -3,10 +3,10 @@ narrowed to what the user may read; the whole filter lives in the URL."""
 
 import django_filters
 from django import forms
-from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from projects import search
 from projects.models import (
     AIActRiskClass,
     Area,
@@ -305,6 +305,8 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
+        """A part of the title, summary or lead organisation's name, or a Danish word form
+        of a word in the title or summary ("underretningerne" finds "underretninger")."""
         value = value.strip()
         if not value:
             return queryset
@@ -312,6 +314,7 @@ class ProjectFilter(django_filters.FilterSet):
             Q(title__icontains=value)
             | Q(summary__icontains=value)
             | Q(lead_organisation__name__icontains=value)
+            | search.matches(queryset, value, search.PROJECTS)
         )
 
     def filter_reached(self, queryset, name, value):
@@ -432,28 +435,10 @@ class LessonFilter(django_filters.FilterSet):
 
 
 def search_lessons(queryset, text: str):
-    """Full-text search: PostgreSQL's Danish configuration, ranked, where available (so
-    "journaliseringen" finds "journalisering"); a plain substring match elsewhere."""
-    text = text.strip()
-    if not text:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = (
-            SearchVector("title", weight="A", config="danish")
-            + SearchVector("advice", weight="B", config="danish")
-            + SearchVector("what_happened", weight="C", config="danish")
-        )
-        query = SearchQuery(text, config="danish", search_type="websearch")
-        return (
-            queryset.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(search=query)
-            .order_by("-rank", "-learned_on", "-pk")
-        )
-    return queryset.filter(
-        Q(title__icontains=text) | Q(what_happened__icontains=text) | Q(advice__icontains=text)
-    )
+    """Full-text search of title, advice, what happened and the category's labels, in Danish
+    on PostgreSQL and SQLite alike (so "journaliseringen" finds "journalisering"), ranked
+    with the title first (see projects.search)."""
+    return search.search(queryset, text, search.LESSONS)
 
 
 class LegalQuestionFilter(django_filters.FilterSet):
@@ -471,22 +456,7 @@ class LegalQuestionFilter(django_filters.FilterSet):
 
 
 def search_legal_questions(queryset, text: str):
-    """Full-text search of questions and answers, as `search_lessons`: PostgreSQL's Danish
-    configuration, ranked (so "behandlingsgrundlag" finds "behandlingsgrundlaget"), answered
-    from the GIN index `legal_question_search_danish`; a plain substring match elsewhere."""
-    text = text.strip()
-    if not text:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("question", weight="A", config="danish") + SearchVector(
-            "answer", weight="B", config="danish"
-        )
-        query = SearchQuery(text, config="danish", search_type="websearch")
-        return (
-            queryset.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(search=query)
-            .order_by("-rank", "-asked_on", "-pk")
-        )
-    return queryset.filter(Q(question__icontains=text) | Q(answer__icontains=text))
+    """Full-text search of questions, answers and the legal area's labels, as
+    `search_lessons` (so "behandlingsgrundlag" finds "behandlingsgrundlaget"); on PostgreSQL
+    answered from the GIN index `legal_question_search_danish`."""
+    return search.search(queryset, text, search.LEGAL_QUESTIONS)

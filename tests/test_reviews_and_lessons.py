@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from projects.models import PhaseKind, ReviewNote
@@ -142,8 +141,7 @@ def test_organisation_choices_come_from_readable_lessons(client, coordinator, le
     assert names == {"Norddjurs Kommune", "Aarhus Kommune"}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="Danish stemming is PostgreSQL's")
-def test_danish_word_forms_find_each_other_on_postgresql(client, reviewer, lessons):
+def test_danish_word_forms_find_each_other(client, reviewer, lessons):
     client.force_login(reviewer)
     assert lesson_titles(client, q="journaliseringen") == {"Delt erfaring"}
 

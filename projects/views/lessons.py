@@ -1,10 +1,15 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 
 from projects.access import user_permission
 from projects.filters import LessonFilter
-from projects.selectors.portfolio import lesson_library, organisations_with_lessons_for
+from projects.selectors.portfolio import (
+    lesson_for,
+    lesson_library,
+    organisations_with_lessons_for,
+)
 
 
 @user_permission("is_authenticated", methods=("GET", "HEAD"))
@@ -24,3 +29,13 @@ def lesson_list(request):
         "projects/lesson_list.html",
         {"filter": lesson_filter, "page": page, "query": query.urlencode()},
     )
+
+
+@user_permission("is_authenticated", methods=("GET", "HEAD"))
+def lesson_detail(request, pk: int):
+    """One lesson, for everyone who may read it: a lesson shared with the portfolio is read
+    here by users who may not open its project (404 for everyone else)."""
+    lesson = lesson_for(request.user, pk)
+    if lesson is None:
+        raise Http404
+    return render(request, "projects/lesson_detail.html", {"lesson": lesson})
