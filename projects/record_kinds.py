@@ -89,6 +89,7 @@ TIMELINE_KINDS: tuple[TimelineKind, ...] = (
         Barrier,
         "resolved_on",
         filters={"resolved_on__isnull": False},
+        prefetch_related=("decisions",),
     ),
     TimelineKind(
         "decision",
@@ -107,6 +108,14 @@ TIMELINE_KINDS: tuple[TimelineKind, ...] = (
         "reported_on",
         select_related=("author",),
         withdrawable=True,
+    ),
+    TimelineKind(
+        "barrier_escalated",
+        _("Escalated to the agency"),
+        Barrier,
+        "escalated_on",
+        filters={"escalated": True, "escalated_on__isnull": False},
+        select_related=("escalated_by",),
     ),
     TimelineKind(
         "barrier_opened", _("Barrier identified"), Barrier, "identified_on", withdrawable=True

@@ -141,6 +141,12 @@ class BarrierFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Barriere {n}")
     description = "Uklart retsgrundlag."
     identified_on = date(2022, 3, 1)
+    escalated = False
+    # An escalated barrier says what the agency is asked to do, and since when.
+    escalation_request = factory.Maybe(
+        "escalated", "Vi beder styrelsen vurdere hjemmelsgrundlaget for drift.", ""
+    )
+    escalated_on = factory.Maybe("escalated", factory.LazyFunction(timezone.localdate), None)
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

@@ -80,7 +80,16 @@ def barrier_edit(barrier_record, **overrides) -> dict:
         "identified_on": barrier_record.identified_on.isoformat(),
         "version": barrier_record.version,
     }
+    if barrier_record.escalated:
+        data.update(escalated="on", escalation_request=barrier_record.escalation_request)
     return {**data, **overrides}
+
+
+def escalation(**overrides) -> dict:
+    return {
+        "escalation_request": "Vurdér om kommunen har hjemmel til drift efter servicelovens § 12.",
+        **overrides,
+    }
 
 
 def resolution(barrier_record, **overrides) -> dict:

@@ -459,7 +459,7 @@ def test_an_agency_administrator_allows_going_on_for_a_recorded_reason(
     history = unescape(client.get(reverse("project_history", args=[project.pk])).content.decode())
     assert "Begrundelse for at fortsætte med åbne forpligtelser" in history and reason in history
     # The phase's change names who allowed it (from nobody to the administrator).
-    assert f"Åbne forpligtelser tilladt af</th><td>–</td><td>{administrator}</td>" in history
+    assert f"Åbne forpligtelser tilladt af</th><td>–</td><td>{name}</td>" in history
 
 
 def test_a_go_with_every_obligation_met_needs_no_override(

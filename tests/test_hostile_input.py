@@ -263,7 +263,13 @@ def _forms(w):
                 "resolved_on": HOSTILE_DATE,
                 "resolution": HOSTILE_TEXT,
                 "escalated": st.sampled_from(["", "on"]),
+                "escalation_request": HOSTILE_TEXT,
             },
+        ),
+        "barrier_escalate": (
+            [project.pk, barrier.pk],
+            "coordinator",
+            {"escalation_request": HOSTILE_TEXT},
         ),
         "barrier_resolve": (
             [project.pk, barrier.pk],
@@ -286,6 +292,7 @@ def _forms(w):
                 "barriers": st.lists(
                     st.one_of(st.just(str(barrier.pk)), foreign_ids(w)), max_size=3
                 ),
+                "resolves_barrier": st.sampled_from(["", "on"]),
             },
         ),
         "lesson_create": (
@@ -322,6 +329,7 @@ FORMS = [
     "phase_advance",
     "barrier_create",
     "barrier_resolve",
+    "barrier_escalate",
     "decision_create",
     "lesson_create",
     "review_note_create",
@@ -349,6 +357,7 @@ def _valid(w, name):
         "phase_advance": lambda: payloads.gate_decision(project=project),
         "barrier_create": payloads.barrier,
         "barrier_resolve": lambda: payloads.resolution(fresh(w["barrier"])),
+        "barrier_escalate": payloads.escalation,
         "decision_create": payloads.decision,
         "lesson_create": payloads.lesson,
         "review_note_create": payloads.review_note,
@@ -415,7 +424,7 @@ def _stored_text_is_clean():
     for model, fields in [
         (Project, ["title", "summary", "outcome_note", "benefits_note"]),
         (StatusUpdate, ["progress", "help_text"]),
-        (Barrier, ["title", "description", "resolution"]),
+        (Barrier, ["title", "description", "resolution", "escalation_request"]),
         (Decision, ["title", "description"]),
         (LessonLearned, ["title", "advice"]),
         (OperationDecision, ["decided_by", "reason"]),
@@ -457,6 +466,7 @@ def test_script_typed_anywhere_is_shown_escaped_everywhere(client, world, admin_
                 "status": "open",
                 "identified_on": "2022-06-01",
                 "escalated": "on",
+                "escalation_request": evil,
             },
         ),
         (

@@ -248,6 +248,32 @@ def test_organisations_other_than_the_lead_run_solutions_and_adopters_spread_the
         assert running.filter(project=project).exists()
 
 
+def test_escalated_barriers_say_what_they_ask_of_the_agency(seeded):
+    escalated = Barrier.all_objects.filter(escalated=True)
+    assert escalated.filter(title=catalogue.GDPR_BASIS.title).exists()
+    assert escalated.filter(project__title__contains=SYNTHETIC_MARK).exists()
+    assert not escalated.filter(escalation_request="").exists()
+    assert not escalated.filter(escalated_on=None).exists()
+    # Escalated by whoever recorded the barrier (nobody, where the lead has no demo user).
+    assert escalated.exclude(escalated_by=None).exists()
+    assert all(barrier.escalated_by_id == barrier.author_id for barrier in escalated)
+    # Requests of their own, not the text given to escalations older than the request.
+    assert not escalated.filter(escalation_request__contains="blev eskaleret, før").exists()
+    for barrier in Barrier.all_objects.filter(identified_on__lte=timezone.localdate()):
+        barrier.full_clean()
+
+
+def test_a_seeded_stop_has_a_rationale_of_its_own(seeded):
+    """The gate's rationale is not the outcome note: the page shows both."""
+    stops = Phase.objects.filter(gate_decision="stop").select_related("project")
+    assert stops.count() >= 5
+    for phase in stops:
+        assert phase.rationale.strip()
+        assert phase.rationale != phase.project.outcome_note, phase.project.title
+    for decision in Decision.objects.filter(kind="stop").select_related("project"):
+        assert decision.description != decision.project.outcome_note
+
+
 def test_decisions_and_indicators_belong_to_organisations_on_the_project(seeded):
     for model in (OperationDecision, BenefitIndicator):
         for row in model.objects.select_related("project").prefetch_related(

@@ -96,8 +96,12 @@ class DemoBarrier:
     severity: str
     phase: str
     resolution: str = ""  # resolved when given
-    escalated: bool = False
+    escalation_request: str = ""  # escalated to the agency, asking this, when given
     accepted: bool = False
+
+    @property
+    def escalated(self) -> bool:
+        return bool(self.escalation_request)
 
 
 @dataclass(frozen=True)
@@ -228,7 +232,9 @@ GDPR_BASIS = DemoBarrier(
     "borgernes personoplysninger kræver et klarere hjemmelsgrundlag.",
     Severity.CRITICAL,
     PhaseKind.TRIAL,
-    escalated=True,
+    escalation_request="Vi beder styrelsen vurdere, om der er hjemmel til at bruge modellen i "
+    "drift, og i givet fald rejse spørgsmålet over for det ansvarlige ministerium, så andre "
+    "projekter på området får samme svar.",
 )
 DATA_ACCESS = DemoBarrier(
     BarrierCategory.DATA,
@@ -254,7 +260,8 @@ MDR_QUESTION = DemoBarrier(
     "som medicinsk udstyr.",
     Severity.HIGH,
     PhaseKind.DEVELOPMENT,
-    escalated=True,
+    escalation_request="Vi beder styrelsen formidle kontakt til Lægemiddelstyrelsen og dele, "
+    "hvordan andre regioner har klassificeret lignende beslutningsstøtte efter MDR.",
 )
 ETHICS_PROFILING = DemoBarrier(
     BarrierCategory.ETHICS,
@@ -300,14 +307,16 @@ LESSON_LEGAL_EARLY = DemoLesson(
     LessonCategory.LEGAL,
     "Afklar hjemmel til drift, ikke kun til udvikling",
     "Vi fik lov til at udvikle modellen, men manglede hjemmel til at bruge den i drift.",
-    "Spørg juristen om både udvikling og drift i afklaringsfasen, og inddrag Datatilsynet tidligt.",
+    "Spørg juristen om både udvikling og drift i afklaringsfasen, regn ikke med borgernes "
+    "samtykke som grundlag, og inddrag Datatilsynet tidligt.",
     PhaseKind.CLARIFICATION,
     from_barrier=0,
 )
 LESSON_DATA_EXTRACT = DemoLesson(
     LessonCategory.DATA,
     "Aftal dataudtræk med leverandøren før projektstart",
-    "Det tog fem måneder at få et brugbart udtræk fra fagsystemet.",
+    "Det tog fem måneder at få et brugbart udtræk fra fagsystemet, og datakvaliteten var "
+    "ringere, end leverandøren havde lovet.",
     "Skriv dataudtræk ind i kontrakten, og test et udtræk i afklaringsfasen.",
     PhaseKind.CLARIFICATION,
 )
@@ -373,8 +382,9 @@ NOTIFICATION_QUESTIONS = (
         "behandlingsgrundlag, kommunen har brugt i pilotforsøget, men at brug i drift er en ny "
         "behandling. Drift kræver et klart og præcist behandlingsgrundlag i national ret, der "
         "forudser profileringen af borgerne (databeskyttelsesforordningens art. 6, stk. 1, "
-        "litra e, og stk. 3). Serviceloven giver ikke i sig selv et sådant grundlag; kommunen "
-        "bør afklare hjemlen med ministeriet, før modellen tages i brug.",
+        "litra e, og stk. 3). Samtykke kan ikke bruges, da borgeren ikke frit kan sige nej, når "
+        "kommunen vurderer en underretning. Serviceloven giver ikke i sig selv et sådant "
+        "grundlag; kommunen bør afklare hjemlen med ministeriet, før modellen tages i brug.",
         answer_source="Svar fra Datatilsynet, j.nr. 2023-431-0101",
         answered_after_days=120,
         shared=True,

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from projects import search
 from projects.models import (
     AITechnique,
     Area,
@@ -183,6 +184,13 @@ def _insert(planned: list[Planned], supplier_ids: dict[str, int], *, today: date
         (Spending, [row for plan in destinations for row in plan.spending]),
     ]:
         model.objects.bulk_create(rows, batch_size=BATCH)
+    # Bulk inserts send no signals: the projects, lessons and legal questions are indexed for
+    # SQLite's Danish search here.
+    search.index_records(
+        [plan.project for plan in planned]
+        + [row for timeline in timelines for row in timeline.lessons]
+        + [row for plan in planned for row in plan.legal_questions]
+    )
     Decision.barriers.through.objects.bulk_create(
         [
             Decision.barriers.through(decision_id=decision.pk, barrier_id=barrier.pk)
@@ -340,6 +348,25 @@ _BARRIER_WEIGHTS = {
     BarrierCategory.OTHER: 2,
 }
 _BARRIER_ASPECTS = ["adgang", "afklaring", "kvalitet", "kapacitet"]
+# What a synthetic project asks of the agency when it escalates a barrier.
+_ESCALATION_REQUESTS = {
+    BarrierCategory.LEGAL: "Vi beder styrelsen vurdere hjemmelsgrundlaget for drift.",
+    BarrierCategory.REGULATION: "Vi beder styrelsen afklare, hvilke krav i AI-forordningen "
+    "løsningen skal opfylde.",
+    BarrierCategory.DATA: "Vi beder styrelsen hjælpe med adgang til data hos en anden myndighed.",
+    BarrierCategory.ETHICS: "Vi beder styrelsen om sparring på den etiske vurdering og kontakt "
+    "til projekter med samme problemstilling.",
+    BarrierCategory.TECHNOLOGY: "Vi beder styrelsen formidle kontakt til kommuner, der har "
+    "integreret med samme fagsystem.",
+    BarrierCategory.ORGANISATION: "Vi beder styrelsen om erfaringer med, hvordan andre har "
+    "bemandet driften.",
+    BarrierCategory.ECONOMY: "Vi beder styrelsen hjælpe med at opgøre gevinsterne på tværs af "
+    "kommuner.",
+    BarrierCategory.SUPPLIERS: "Vi beder styrelsen tage leverandørens licensvilkår op i det "
+    "fællesoffentlige samarbejde.",
+    BarrierCategory.OTHER: "Vi beder styrelsen hjælpe med at finde den myndighed, der kan "
+    "afklare spørgsmålet.",
+}
 _TITLES = {
     Area.HEALTH: [
         "Tidlig opsporing af forværring",
@@ -379,7 +406,9 @@ def _synthetic_specs(
                 severity=rng.choice(list(Severity)),
                 phase=phase,
                 resolution="Løst i samarbejde med fagområdet." if resolved else "",
-                escalated=not resolved and rng.random() < 0.1,
+                escalation_request=_ESCALATION_REQUESTS[category]
+                if not resolved and rng.random() < 0.1
+                else "",
                 accepted=not resolved and rng.random() < 0.1,
             )
         )

@@ -17,6 +17,7 @@ from projects.models import (
     PhaseKind,
     Project,
     StatusUpdate,
+    StopReason,
     TrafficLight,
 )
 from projects.services import gate_decision_record
@@ -55,6 +56,25 @@ GATE_RATIONALES = {
     PhaseKind.IMPLEMENTATION: "Organisationen er klar til at bruge løsningen i hverdagen.",
     PhaseKind.OPERATION: "Gevinsterne er realiseret; løsningen kan udbredes.",
     PhaseKind.SCALING: "Udbredelsen er gennemført.",
+}
+# Why the steering group stopped at the gate, by the main reason for closing. The project's
+# outcome note says what became of it; repeating that note as the gate's rationale would show
+# the same sentence in the timeline, the phases and the outcome.
+STOP_RATIONALES = {
+    StopReason.NO_LEGAL_BASIS: "Uden hjemmel til drift kan løsningen ikke tages i brug; "
+    "styregruppen afslutter projektet frem for at vente på en lovændring.",
+    StopReason.DATA_PROTECTION: "Databeskyttelsen kan ikke sikres i drift uden en ny "
+    "konsekvensanalyse og væsentlige ændringer af løsningen.",
+    StopReason.DATA: "Datagrundlaget kan ikke forbedres nok inden for projektets tid og budget.",
+    StopReason.REGULATION: "Kravene til dokumentation og godkendelse ligger uden for, hvad "
+    "projektet kan løfte.",
+    StopReason.BUSINESS_CASE: "Gevinsterne står ikke mål med, hvad drift og vedligehold koster.",
+    StopReason.SUPPLIER: "Licens- og leverandørvilkårene for drift kan ikke accepteres.",
+    StopReason.CAPACITY: "Organisationen har ikke folk til at drive og forvalte løsningen.",
+    StopReason.INTEGRATION: "Integrationen med fagsystemet kan ikke gennemføres i projektets "
+    "ramme.",
+    StopReason.OTHER: "Styregruppen har vurderet projektets muligheder og afslutter det ved "
+    "fasens udgang.",
 }
 
 
@@ -122,7 +142,9 @@ def build_timeline(
             phase.ended_on = last_day if is_last else boundaries[position + 1]
             if is_last:
                 phase.gate_decision = GateDecision.STOP
-                phase.rationale = project.outcome_note or "Projektet afsluttes uden drift."
+                phase.rationale = STOP_RATIONALES.get(
+                    project.closing_reason, STOP_RATIONALES[StopReason.OTHER]
+                )
             else:
                 phase.gate_decision = (
                     GateDecision.GO_WITH_CONDITIONS if rng.random() < 0.2 else GateDecision.GO
@@ -157,6 +179,8 @@ def build_timeline(
             identified_on=identified_on,
             escalated=spec.escalated,
             escalated_on=identified_on + timedelta(days=14) if spec.escalated else None,
+            escalation_request=spec.escalation_request,
+            escalated_by=author if spec.escalated else None,
             author=author,
         )
         if spec.resolution:

@@ -161,6 +161,21 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
     resolution = LimitedTextField(_("resolution"), max_length=EXPLANATION_MAX_LENGTH, blank=True)
     escalated = models.BooleanField(_("escalated to the agency"), default=False)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
+    escalation_request = LimitedTextField(
+        _("what the agency is asked to do"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Required when the barrier is escalated: what should the agency do?"),
+    )
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("escalated by"),
+    )
     open_reason = LimitedTextField(
         _("why it stays open"),
         max_length=EXPLANATION_MAX_LENGTH,
@@ -199,6 +214,12 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status__in=BarrierStatus.values), name="barrier_status_valid"
             ),
+            # The agency is told what it is asked to do, and since when.
+            models.CheckConstraint(
+                condition=Q(escalated=False)
+                | (~Q(escalation_request="") & Q(escalated_on__isnull=False)),
+                name="barrier_escalated_has_request",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,10 +239,32 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
                 errors["resolution"] = _("Describe how the barrier was resolved.")
             if not self.resolved_on and "resolved_on" not in errors:
                 errors["resolved_on"] = _("Give the date the barrier was resolved.")
-        if self.escalated and self.escalated_on is None:
-            self.escalated_on = timezone.localdate()
+        if self.escalated:
+            if not self.escalation_request.strip():
+                errors["escalation_request"] = _("Tell the agency what it is asked to do.")
+            if self.escalated_on is None:
+                self.escalated_on = timezone.localdate()
+        else:
+            # Only an escalated barrier asks the agency for anything.
+            self.escalation_request, self.escalated_on, self.escalated_by = "", None, None
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def resolving_decision(self):
+        """The decision that resolved the barrier, its text being the resolution (see
+        `record_decision`), or None. Reads the decisions prefetched with the barrier."""
+        if self.status != BarrierStatus.RESOLVED:
+            return None
+        return next(
+            (
+                decision
+                for decision in self.decisions.all()
+                if decision.decided_on == self.resolved_on
+                and decision.description == self.resolution
+            ),
+            None,
+        )
 
 
 class Decision(WithdrawableModel, TimeStampedModel):

@@ -19,6 +19,9 @@ from projects.models import (
 )
 from projects.services.base import check_version, lock_project, lock_record, save
 
+# What escalating a barrier sets (and un-escalating clears).
+ESCALATION_FIELDS = ["escalated", "escalated_on", "escalation_request", "escalated_by"]
+
 
 @transaction.atomic
 def log_status_update(*, update: StatusUpdate, author) -> StatusUpdate:
@@ -53,12 +56,17 @@ def record_barrier(
     if barrier.pk is None:
         lock_project(barrier.project_id)
         barrier.author = author
+        if barrier.escalated:
+            barrier.escalated_by = author
         return save(barrier)
     current = lock_record(Barrier, barrier.pk, project_id=barrier.project_id)
     check_version(current, expected_version)
+    was_escalated = current.escalated
     for name in fields:
         setattr(current, name, getattr(barrier, name))
-    return save(current, update_fields=[*fields, "escalated_on", "updated_at"])
+    if current.escalated and not was_escalated:
+        current.escalated_by, current.escalated_on = author, None  # escalated now, by them
+    return save(current, update_fields=[*fields, *ESCALATION_FIELDS, "updated_at"])
 
 
 @transaction.atomic
@@ -74,25 +82,89 @@ def resolve_barrier(
 
 
 @transaction.atomic
-def escalate_barrier(*, barrier: Barrier) -> Barrier:
-    """Ask the agency for help with a barrier; escalating twice changes nothing."""
+def escalate_barrier(*, barrier: Barrier, request: str, user) -> Barrier:
+    """Ask the agency for help with an open barrier, saying what it is asked to do. A barrier
+    escalated already keeps the request it was escalated with: escalating twice (a form sent
+    again, two colleagues at once) changes nothing."""
     current = lock_record(Barrier, barrier.pk, project_id=barrier.project_id)
-    if not current.escalated:
-        current.escalated = True
-        current.escalated_on = timezone.localdate()
-        save(current, update_fields=["escalated", "escalated_on", "updated_at"])
-    return current
+    if current.escalated:
+        return current
+    if current.status not in BarrierStatus.open_values():
+        raise ValidationError(_("Only an open barrier can be escalated to the agency."))
+    current.escalated = True
+    current.escalated_on = timezone.localdate()
+    current.escalation_request = request.strip()
+    current.escalated_by = user
+    return save(current, update_fields=[*ESCALATION_FIELDS, "updated_at"])
 
 
 @transaction.atomic
-def record_decision(*, decision: Decision, barriers: list[Barrier], author=None) -> Decision:
+def record_decision(
+    *,
+    decision: Decision,
+    barriers: list[Barrier],
+    author=None,
+    resolves_barriers: bool = False,
+) -> Decision:
+    """Record a decision and the barriers it concerns. A decision that resolves them marks
+    each as resolved on the decision's date, with what was decided as the resolution, so
+    that it is not typed twice; all of it is saved, or none."""
     lock_project(decision.project_id)
     decision.check_barriers(barriers)
     if decision.pk is None:
         decision.author = author
     save(decision)
     decision.barriers.set(barriers)
+    if resolves_barriers:
+        _resolve_by_decision(decision, barriers)
     return decision
+
+
+def _resolve_by_decision(decision: Decision, barriers: list[Barrier]) -> None:
+    if not barriers:
+        raise ValidationError({"resolves_barrier": _("Choose the barrier the decision resolves.")})
+    resolution_field = Barrier._meta.get_field("resolution")
+    for barrier in barriers:
+        current = lock_record(Barrier, barrier.pk, project_id=decision.project_id)
+        if current.status not in BarrierStatus.open_values():
+            raise ValidationError(
+                {
+                    "resolves_barrier": _(
+                        "“%(title)s” is %(status)s already. Choose only open barriers, or "
+                        "untick “This decision resolves the barrier”."
+                    )
+                    % {"title": current.title, "status": current.get_status_display().lower()}
+                }
+            )
+        if current.identified_on and decision.decided_on < current.identified_on:
+            raise ValidationError(
+                {
+                    "decided_on": _(
+                        "“%(title)s” was identified on %(date)s: a decision before that "
+                        "cannot resolve it."
+                    )
+                    % {
+                        "title": current.title,
+                        "date": date_format(current.identified_on, "SHORT_DATE_FORMAT"),
+                    }
+                }
+            )
+        try:
+            resolution_field.run_validators(decision.description)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "description": [
+                        _("What was decided becomes the barrier's resolution: %(error)s")
+                        % {"error": message}
+                        for message in error.messages
+                    ]
+                }
+            ) from error
+        current.status = BarrierStatus.RESOLVED
+        current.resolution = decision.description
+        current.resolved_on = decision.decided_on
+        save(current, update_fields=["status", "resolution", "resolved_on", "updated_at"])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from projects import forms as project_forms
@@ -36,7 +37,8 @@ def _saved(request, message: str, project_pk: int):
 
 
 def record_url(record) -> str:
-    """Where a saved record is shown: its entry on the whole timeline of the project page."""
+    """Where a saved record is shown: its entry on the project page, with the longest
+    timeline the page shows (a record dated back may be older than the newest entries)."""
     page = reverse("project_detail", args=[record.project_id])
     return f"{page}?timeline=all#{anchor_of(record)}"
 
@@ -243,10 +245,38 @@ def barrier_resolve(request, access, record):
     )
 
 
-@project_permission("change", record=Barrier, methods=("POST",))
+@project_permission("change", record=Barrier)
 def barrier_escalate(request, access, record):
-    services.escalate_barrier(barrier=record)
-    return _saved(request, _("The barrier was escalated to the agency."), access.project.pk)
+    """Ask the agency for help with an open barrier, saying what it is asked to do."""
+    barrier = record
+    if barrier.escalated:
+        messages.info(
+            request,
+            _("The barrier was escalated to the agency on %(date)s.")
+            % {"date": date_format(barrier.escalated_on, "SHORT_DATE_FORMAT")},
+        )
+        return redirect(record_url(barrier))
+    form = project_forms.EscalateBarrierForm(request.POST or None)
+    outcome = submit(
+        request,
+        form,
+        lambda: services.escalate_barrier(
+            barrier=barrier,
+            request=form.cleaned_data["escalation_request"],
+            user=request.user,
+        ),
+    )
+    if outcome.saved:
+        return _saved(request, _("The barrier was escalated to the agency."), access.project.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Escalate to the agency: %(title)s") % {"title": barrier.title},
+        access=access,
+        submit=_("Escalate to the agency"),
+        barrier=barrier,
+        **outcome.extra,
+    )
 
 
 @project_permission("change")
@@ -264,10 +294,17 @@ def decision_create(request, access):
             decision=form.save(commit=False),
             barriers=list(form.cleaned_data["barriers"]),
             author=request.user,
+            resolves_barriers=form.cleaned_data["resolves_barrier"],
         ),
         saved_url=record_url,
     )
     if outcome.saved:
+        if form.cleaned_data["resolves_barrier"]:
+            return _saved(
+                request,
+                _("The decision was recorded, and the barrier it resolves is marked as resolved."),
+                access.project.pk,
+            )
         return _saved(request, _("The decision was recorded."), access.project.pk)
     return render_form(
         request, form, title=_("New decision"), access=access, submit=_("Save decision")

@@ -63,6 +63,10 @@ def barrier_edit(*, title: str) -> dict:
     }
 
 
+def escalation(*, request: str = "Vurdér hjemmelsgrundlaget for drift.") -> dict:
+    return {"escalation_request": request}
+
+
 def review_answer(*, answer: str) -> dict:
     return {"answer": answer}
 

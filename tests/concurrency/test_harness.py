@@ -54,11 +54,9 @@ def test_every_raced_form_is_saved_when_submitted_one_after_the_other(
     edit = first.open_form(reverse("barrier_edit", args=[project.pk, barrier.pk]))
     # The form carries its version (and whatever else it hides) besides the CSRF token.
     assert {"csrfmiddlewaretoken"} < _names(edit.hidden)
-    escalate = second.open_form(
-        payloads.project_page(project), reverse("barrier_escalate", args=[project.pk, barrier.pk])
-    )
+    escalate = second.open_form(reverse("barrier_escalate", args=[project.pk, barrier.pk]))
     _assert_saved(first.submit(edit, payloads.barrier_edit(title="Ny titel")), "barrier edit")
-    _assert_saved(second.submit(escalate), "escalation")
+    _assert_saved(second.submit(escalate, payloads.escalation()), "escalation")
     barrier.refresh_from_db()
     assert (barrier.title, barrier.escalated) == ("Ny titel", True)
 

@@ -38,14 +38,11 @@ def test_barrier_edit_racing_its_escalation_loses_neither(
         barrier = factories.BarrierFactory(project=project)
         title = f"Omdøbt barriere {index}"
         edit = editor.open_form(reverse("barrier_edit", args=[project.pk, barrier.pk]))
-        escalate = escalator.open_form(
-            payloads.project_page(project),
-            reverse("barrier_escalate", args=[project.pk, barrier.pk]),
-        )
+        escalate = escalator.open_form(reverse("barrier_escalate", args=[project.pk, barrier.pk]))
 
         edited, escalated = report.race(
             partial(editor.submit, edit, payloads.barrier_edit(title=title)),
-            partial(escalator.submit, escalate),
+            partial(escalator.submit, escalate, payloads.escalation()),
             delays=delays,
         )
 
