@@ -6,6 +6,10 @@ admin.site.site_header = _("sigprojects administration")
 admin.site.site_title = _("sigprojects")
 admin.site.index_title = _("Data maintenance")
 
+# In the site's layout and the user's language; see projects.views.errors.
+handler400 = "projects.views.errors.bad_request"
+handler403 = "projects.views.errors.permission_denied"
+handler404 = "projects.views.errors.page_not_found"
 # Renders without the database; a database outage gets 503 "temporarily unavailable".
 handler500 = "projects.views.errors.server_error"
 

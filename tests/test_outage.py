@@ -502,7 +502,8 @@ def app_server(outage_database, database_proxy, tmp_path):
             try:
                 if requests.get(f"{base}/health/", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            # Not listening yet, or listening while the workers still load the application.
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if server.poll() is not None:
                 break

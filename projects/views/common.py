@@ -51,11 +51,17 @@ def _already_saved(request, form) -> None:
         ValidationError(
             format_html(
                 "{}{}",
-                _("This form has been saved already, so it was not saved again."),
+                _(
+                    "This form was already saved when you first sent it, so it was not saved "
+                    "a second time. To add or change something, open the form again from the "
+                    "project page."
+                ),
                 link,
             )
         ),
     )
+    # What the form holds is saved: the page says so, and leaving it needs no warning.
+    form.already_saved = True
 
 
 def apply_service_errors(form, error: ValidationError) -> None:
@@ -120,8 +126,12 @@ def submit(request, form, write, *, saved_url=None) -> Submission:
 def render_form(request, form, *, title: str, access: ProjectAccess | None, submit: str, **extra):
     """The shared page for every form in a project, answering 200 with the user's input and
     the errors when the form is refused."""
-    if form.is_bound and form.errors:
-        messages.error(request, _("Nothing was saved. Please correct the fields marked below."))
+    if form.is_bound and form.errors and not getattr(form, "already_saved", False):
+        # Errors of hidden fields (an expired token) are shown above the form, not at a field.
+        if any(name in form.fields and not form[name].is_hidden for name in form.errors):
+            messages.error(request, _("Nothing was saved. Please correct the fields marked below."))
+        else:
+            messages.error(request, _("Nothing was saved. Read why at the top of the form."))
     context = {
         "form": form,
         "title": title,

@@ -1,4 +1,11 @@
-"""The server error page, and the "temporarily unavailable" page for a database outage.
+"""The error pages: 400, 403, 404 and 405 in the site's layout, the server error page, and the
+"temporarily unavailable" page for a database outage.
+
+400, 403 and 404 (`handler400`, `handler403`, `handler404`) and 405 (through
+`projects.middleware.MethodNotAllowedPageMiddleware`) are drawn in the site's own layout, with
+its menu for a signed-in user, in the user's language. A 404 says the same whether or not the
+record exists. Should the layout fail (its menu reads the session and the user's roles), the
+page is drawn in the layout of the server error page instead, which needs no database.
 
 `server_error` is the project's `handler500`. Django calls it for an exception raised anywhere
 in the middleware chain or the view, including while a response is rendered, because every
@@ -143,3 +150,54 @@ def _bare_page(status: int, fields: list[dict]) -> str:
         message,
         typed,
     )
+
+
+def bad_request(request, exception=None):
+    """handler400: a request the application could not read (a bad host, a malformed body)."""
+    return error_page(request, "errors/bad_request.html", 400)
+
+
+def permission_denied(request, exception=None):
+    """handler403: an action above the user's role."""
+    return error_page(request, "errors/permission_denied.html", 403)
+
+
+def page_not_found(request, exception=None):
+    """handler404: the same page for a record that does not exist and one the user may not
+    read, so that it tells nothing of which."""
+    return error_page(request, "errors/page_not_found.html", 404)
+
+
+def method_not_allowed(request, response: HttpResponse) -> HttpResponse:
+    """The page for Django's empty 405 answer, with its status and `Allow` header."""
+    page = error_page(
+        request,
+        "errors/method_not_allowed.html",
+        405,
+        {"opened": request.method in ("GET", "HEAD")},
+    )
+    response.content = page.content
+    for header in ("Content-Type", "Content-Language", "Cache-Control", "Expires"):
+        if page.has_header(header):
+            response[header] = page[header]
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def error_page(request, template: str, status: int, context: dict | None = None) -> HttpResponse:
+    """`template` (which extends `layout`) in the site's layout, or, when that cannot be drawn,
+    in the error layout that needs neither the database nor the request."""
+    language = _language(request)
+    context = {**(context or {}), "status": status}
+    with translation.override(language):
+        try:
+            html = render_to_string(template, {**context, "layout": "base.html"}, request=request)
+        except Exception:
+            logger.warning("the %s page was drawn without the site's layout", status, exc_info=True)
+            html = render_to_string(template, {**context, "layout": "errors/layout.html"})
+    response = HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Cookie"])
+    # The menu shows who is signed in: no shared cache may keep the page.
+    add_never_cache_headers(response)
+    return response

@@ -21,7 +21,10 @@ def entry_withdraw(request, access, record):
         services.withdraw_entry(entry=record, user=request.user)
         messages.success(
             request,
-            _("“%(entry)s” was withdrawn. It can be restored from the project page.")
+            _(
+                "“%(entry)s” was withdrawn and no longer counts anywhere. To undo it, open the "
+                "withdrawn entries at the end of the timeline and choose Restore."
+            )
             % {"entry": record},
         )
         return redirect("project_detail", pk=access.project.pk)
@@ -36,7 +39,9 @@ def entry_withdraw(request, access, record):
 @project_permission("change", record=_model_of_kind, withdrawn=True, methods=("POST",))
 def entry_restore(request, access, record):
     services.restore_entry(entry=record)
-    messages.success(request, _("“%(entry)s” was restored.") % {"entry": record})
+    messages.success(
+        request, _("“%(entry)s” was restored and is back in the timeline.") % {"entry": record}
+    )
     return redirect("project_detail", pk=access.project.pk)
 
 
@@ -44,7 +49,11 @@ def entry_restore(request, access, record):
 def project_archive(request, access):
     services.set_archived(project=access.project, archived=True)
     messages.success(
-        request, _("The project was archived. It is hidden from lists and can be restored.")
+        request,
+        _(
+            "The project was archived: it no longer appears in lists, the dashboard or exports. "
+            "To undo it, choose “Restore project” on this page."
+        ),
     )
     return redirect("project_detail", pk=access.project.pk)
 
@@ -52,5 +61,8 @@ def project_archive(request, access):
 @project_permission("archive", methods=("POST",))
 def project_restore(request, access):
     services.set_archived(project=access.project, archived=False)
-    messages.success(request, _("The project was restored."))
+    messages.success(
+        request,
+        _("The project was restored and appears in lists, the dashboard and exports again."),
+    )
     return redirect("project_detail", pk=access.project.pk)
