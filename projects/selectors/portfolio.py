@@ -29,7 +29,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.access import lessons_visible_to, projects_visible_to, roles_of
+from projects.access import (
+    lessons_visible_to,
+    project_readable,
+    projects_visible_to,
+    roles_of,
+)
 from projects.models import (
     AIActRiskClass,
     Barrier,
@@ -218,11 +223,25 @@ def organisations_with_lessons_for(user) -> QuerySet[Organisation]:
 
 
 def lesson_library(user) -> QuerySet[LessonLearned]:
+    """The lessons the user may read, each marked with whether the user may open its project
+    (a shared lesson of another organisation's project is read on its own page)."""
     return (
         lessons_visible_to(user)
         .filter(project__archived=False)
         .select_related("project", "project__lead_organisation", "author")
+        .annotate(project_readable=project_readable(user))
         .order_by("-learned_on", "-pk")
+    )
+
+
+def lesson_for(user, pk: int) -> LessonLearned | None:
+    """One lesson, if the user may read it, marked as the library marks it."""
+    return (
+        lessons_visible_to(user)
+        .select_related("project__lead_organisation", "author", "barrier")
+        .annotate(project_readable=project_readable(user))
+        .filter(pk=pk)
+        .first()
     )
 
 
@@ -622,9 +641,24 @@ def _obligations_by_risk_class(projects: QuerySet[Project]) -> dict:
     }
 
 
+ESCALATED_SHOWN = 10
+
+
+def escalated_barriers(projects: QuerySet[Project], *, limit: int = ESCALATED_SHOWN):
+    """The open barriers of live projects escalated to the agency, newest escalation first,
+    with what the agency is asked to do: one query, however many there are."""
+    return list(
+        Barrier.objects.open()
+        .filter(escalated=True, project__in=projects.live().values("pk"))
+        .select_related("project__lead_organisation", "escalated_by")
+        .order_by("-escalated_on", "-pk")[:limit]
+    )
+
+
 def dashboard(user) -> dict:
-    """The portfolio in numbers, computed by the database in ten queries. Attention and
-    open barriers count live projects only: a stopped or closed project needs no follow-up."""
+    """The portfolio in numbers, computed by the database in a fixed number of queries.
+    Attention and open barriers count live projects only: a stopped or closed project needs no
+    follow-up."""
     projects = projects_visible_to(user).active()
     project_ids = projects.values("pk")
     live = ~Q(outcome__in=Outcome.closed_values())
@@ -709,6 +743,7 @@ def dashboard(user) -> dict:
         "barrier_rows": barrier_rows,
         "attention": {key: figures[key] for key in ("red", "stale", "escalated", "help")},
         "attention_projects": attention_projects,
+        "escalated_barriers": escalated_barriers(projects),
         "stale_after_days": STALE_AFTER_DAYS,
         "money": money,
         "destination": _destination(projects, money),

@@ -12,7 +12,10 @@ from projects.selectors.compliance import project_compliance
 from projects.selectors.destination import project_destination
 from projects.selectors.legal import project_legal_questions
 
-TIMELINE_PAGE = 30
+# The project page shows the newest entries; "Show more" adds a page at a time, up to a bound
+# (two years of weekly updates fit), so that no address makes the page draw an unbounded log.
+TIMELINE_PAGE = 20
+TIMELINE_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,41 @@ class TimelineEntry:
     @property
     def anchor(self) -> str:
         return f"{self.kind.name}-{self.record.pk}"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The entries the project page shows, and where "Show more" leads when there are more."""
+
+    entries: list[TimelineEntry]
+    length: int
+    next_entry: TimelineEntry | None  # the newest entry not shown
+
+    @property
+    def more_url(self) -> str:
+        """The page with the next entries too, scrolled to the first of them. A real link:
+        it works without JavaScript and can be bookmarked."""
+        if self.next_entry is None or self.length >= TIMELINE_MAX:
+            return ""
+        longer = min(self.length + TIMELINE_PAGE, TIMELINE_MAX)
+        return f"?timeline={longer}#{self.next_entry.anchor}"
+
+    @property
+    def capped(self) -> bool:
+        """Older entries than the page will ever show exist (see the change history)."""
+        return self.next_entry is not None and self.length >= TIMELINE_MAX
+
+
+def timeline_length(value: str | None) -> int:
+    """How many entries `?timeline=` asks for: a whole number of entries, or "all" (the
+    address a saved record links to), always within TIMELINE_PAGE and TIMELINE_MAX."""
+    if value == "all":
+        return TIMELINE_MAX
+    try:
+        length = int(value or TIMELINE_PAGE)
+    except ValueError:
+        return TIMELINE_PAGE
+    return max(TIMELINE_PAGE, min(length, TIMELINE_MAX))
 
 
 def project_timeline(
@@ -69,8 +107,22 @@ def withdrawn_entries(project: Project) -> list[models.Model]:
     return sorted(entries, key=lambda record: record.withdrawn_at, reverse=True)
 
 
-def project_page(access: ProjectAccess, *, whole_timeline: bool = False) -> dict:
-    """What the project page shows, in a fixed number of queries."""
+def timeline_page(
+    project: Project, *, length: int = TIMELINE_PAGE, phases: list[Phase] | None = None
+) -> Timeline:
+    """The newest `length` entries, and the one after them: reading one entry more per kind
+    tells whether there are more, without another query."""
+    entries = project_timeline(project, limit=length + 1, phases=phases)
+    return Timeline(
+        entries=entries[:length],
+        length=length,
+        next_entry=entries[length] if len(entries) > length else None,
+    )
+
+
+def project_page(access: ProjectAccess, *, timeline_length: int = TIMELINE_PAGE) -> dict:
+    """What the project page shows, in a fixed number of queries whatever the length of the
+    project's history."""
     project = access.project
     phases = list(
         Phase.objects.filter(project=project)
@@ -80,16 +132,20 @@ def project_page(access: ProjectAccess, *, whole_timeline: bool = False) -> dict
     latest_update = (
         StatusUpdate.objects.filter(project=project).order_by("-reported_on", "-pk").first()
     )
-    timeline_limit = None if whole_timeline else TIMELINE_PAGE
+    open_barriers = list(
+        Barrier.objects.open().filter(project=project).select_related("escalated_by")
+    )
     return {
         "access": access,
         "project": project,
         "phases": phases,
         "current_phase": next((phase for phase in phases if phase.is_open), None),
         "latest_update": latest_update,
-        "open_barriers": list(Barrier.objects.open().filter(project=project)),
-        "timeline": project_timeline(project, limit=timeline_limit, phases=phases),
-        "timeline_limit": timeline_limit,
+        "open_barriers": open_barriers,
+        # An open barrier is described once, under "Open barriers"; its timeline entry links
+        # there rather than repeating the description.
+        "open_barrier_ids": {barrier.pk for barrier in open_barriers},
+        "timeline": timeline_page(project, length=timeline_length, phases=phases),
         "review_notes": review_notes_for(project) if access.can_read_reviews else [],
         "withdrawn": withdrawn_entries(project) if access.can_change else [],
         "destination": project_destination(access),

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.forms import ChoiceField, ModelChoiceField, MultipleChoiceField
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -92,3 +93,84 @@ def percent(value) -> str:
     if value is None or value == "":
         return "–"
     return _("%(number)s %%") % {"number": decimal(value)}
+
+
+# Long free text in lists and cards: the beginning, and the whole text behind a disclosure.
+LONG_TEXT_CHARS = 300
+LONG_TEXT_LINES = 4
+
+
+def excerpt(text: str, *, chars: int = LONG_TEXT_CHARS, lines: int = LONG_TEXT_LINES) -> str:
+    """The beginning of `text` (at most `chars` characters and `lines` lines, cut at a word),
+    or "" when the text is short enough to show in full. A text only a little longer than
+    the excerpt is shown in full: hiding a few words behind a disclosure helps nobody."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    text_lines = text.split("\n")
+    if len(text) <= chars * 4 // 3 and len(text_lines) <= lines + 1:
+        return ""
+    head = "\n".join(text_lines[:lines])[:chars]
+    if len(head) < len(text) and not text[len(head)].isspace():
+        cut = head.rstrip().rfind(" ")
+        if cut > chars // 2:
+            head = head[:cut]
+    return head.rstrip(" \n,.;:–-")
+
+
+@register.inclusion_tag("includes/long_text.html")
+def long_text(
+    text, about: str = "", label: str = "", css: str = "mb-1", chars: int = 0, urls: bool = False
+):
+    """A free text in a list or card: in full when short; otherwise its beginning and a
+    disclosure that shows the whole text (no JavaScript needed). `about` names the record
+    for screen readers, `label` goes in bold before the text, `urls` makes its addresses
+    links."""
+    text = text or ""
+    return {
+        "text": text,
+        "excerpt": excerpt(text, chars=chars or LONG_TEXT_CHARS),
+        "about": about,
+        "label": label,
+        "css": css,
+        "urls": urls,
+    }
+
+
+# Fields of a filter form that stay in view, and that only sort (they narrow nothing).
+SEARCH_FIELD = "q"
+NOT_FILTERS = {SEARCH_FIELD, "order"}
+
+
+@register.simple_tag
+def filter_state(form) -> dict:
+    """What the folded part of a filter form shows in its summary: how many of its filters
+    are set (`active`), and whether it opens (`open`: a filter is set or has an error).
+
+    A filter is set when the address gives it a value other than the one the field shows
+    when nothing is chosen: a select without an empty choice shows its first choice, and
+    the form sends that choice back with every search."""
+    fields = [field for field in form if field.name not in NOT_FILTERS]
+    active = 0
+    if form.is_bound:
+        for field in fields:
+            getlist = getattr(form.data, "getlist", None)
+            raw = getlist(field.html_name) if getlist else [form.data.get(field.html_name)]
+            values = [str(value) for value in raw if value not in (None, "")]
+            if values and values != [_unchosen_value(field.field)]:
+                active += 1
+    has_errors = form.is_bound and any(field.errors for field in fields)
+    return {
+        "active": active,
+        "open": bool(active or has_errors),
+        "search": SEARCH_FIELD in form.fields,
+    }
+
+
+def _unchosen_value(field) -> str:
+    """The value a select sends when nobody chose anything: "" where it has an empty choice,
+    else its first choice. Never reads a model choice field's queryset."""
+    if isinstance(field, ModelChoiceField) or not isinstance(field, ChoiceField):
+        return ""
+    if isinstance(field, MultipleChoiceField):
+        return ""
+    first = next(iter(field.choices), None)
+    return "" if first is None else str(first[0])

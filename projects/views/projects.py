@@ -10,7 +10,7 @@ from projects import services
 from projects.access import project_permission, roles_of, user_permission
 from projects.forms import ProjectForm
 from projects.models import Project
-from projects.selectors.timeline import project_page
+from projects.selectors.timeline import project_page, timeline_length
 from projects.views.common import render_form, submit
 
 
@@ -29,7 +29,7 @@ def home(request):
 
 @project_permission("read", methods=("GET", "HEAD"))
 def project_detail(request, access):
-    context = project_page(access, whole_timeline=request.GET.get("timeline") == "all")
+    context = project_page(access, timeline_length=timeline_length(request.GET.get("timeline")))
     return render(request, "projects/project_detail.html", context)
 
 

@@ -99,6 +99,7 @@ def test_reviewer_follows_up_and_the_coordinator_answers(demo, new_page, screens
     screenshot(reviewer, "portfolio-filtered")
 
     reviewer.goto("/projects/")
+    reviewer.get_by_text("Flere filtre", exact=True).click()  # the filters beside the search
     reviewer.get_by_role("group", name="Område").get_by_label("Administration").check()
     reviewer.get_by_role("button", name="Vis projekter").click()
     expect(reviewer.get_by_role("link", name="Smartmail – udbredelse")).to_be_visible()
