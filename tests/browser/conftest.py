@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -26,6 +27,9 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+    # Without it every page would be drawn unstyled.
+    if not finders.find("css/bootstrap.min.css"):
+        pytest.fail("Bootstrap's style sheet is not built: run `make css` (part of `make setup`)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
