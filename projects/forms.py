@@ -505,13 +505,30 @@ class BarrierForm(VersionedModelForm):
             "resolved_on",
             "resolution",
             "escalated",
+            "escalation_request",
         ]
         widgets = {
             "identified_on": DateInput(),
             "resolved_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "resolution": forms.Textarea(attrs={"rows": 3}),
+            "escalation_request": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class EscalateBarrierForm(forms.Form):
+    """What the agency is asked to do about a barrier: the agency reads it on its dashboard
+    and the project's timeline."""
+
+    escalation_request = LimitedTextFormField(
+        label=_("What is the agency asked to do?"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For example: assess the legal basis, put us in touch with a project that solved "
+            "the same, or raise the question with another authority."
+        ),
+    )
 
 
 class ResolveBarrierForm(forms.Form):
@@ -543,6 +560,15 @@ class DecisionForm(OneTimeFormMixin, forms.ModelForm):
             "rationale": forms.Textarea(attrs={"rows": 3}),
             "barriers": forms.CheckboxSelectMultiple(),
         }
+
+    resolves_barrier = forms.BooleanField(
+        label=_("This decision resolves the barrier"),
+        required=False,
+        help_text=_(
+            "The related barriers are marked as resolved on the decision's date, with what "
+            "was decided as their resolution."
+        ),
+    )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -815,6 +841,10 @@ class LegalQuestionForm(VersionedModelForm):
 
     def __init__(self, *args, project: Project, from_barrier: Barrier | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # For a model default that is a callable (today) Django also renders a hidden copy of
+        # the initial value, and on an error gives that hidden input aria-describedby too,
+        # which HTML does not allow. Nothing here compares against the copy.
+        self.fields["asked_on"].show_hidden_initial = False
         barriers = Barrier.objects.filter(project=project)
         if self.instance.barrier_id:
             # A barrier withdrawn since stays the one the question came from.

@@ -45,6 +45,7 @@ urlpatterns = [
         name="open_legal_question_list",
     ),
     path("lessons/", lessons.lesson_list, name="lesson_list"),
+    path("lessons/<int:pk>/", lessons.lesson_detail, name="lesson_detail"),
     path("legal/", legal.legal_question_list, name="legal_question_list"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),

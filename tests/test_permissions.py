@@ -83,6 +83,8 @@ class World:
     users: dict = field(default_factory=dict)
     # An open legal question of the project, raised from its barrier.
     legal_question: object = None
+    # A lesson of the project kept to the project's organisations (not shared).
+    lesson: object = None
 
 
 @pytest.fixture
@@ -103,7 +105,7 @@ def world(
     factories.PhaseFactory(project=project, kind=PhaseKind.CLARIFICATION)
     barrier = factories.BarrierFactory(project=project, identified_on=date(2022, 3, 1))
     update = factories.StatusUpdateFactory(project=project)
-    factories.LessonFactory(project=project)
+    lesson = factories.LessonFactory(project=project, visibility="project")
     withdrawn_decision = factories.DecisionFactory(
         project=project, withdrawn_at=timezone.now(), withdrawn_by=coordinator
     )
@@ -129,6 +131,7 @@ def world(
         spending=factories.SpendingFactory(project=project, year=2023),
         supplier_link=factories.ProjectSupplierFactory(project=project),
         legal_question=factories.LegalQuestionFactory(project=project, barrier=barrier),
+        lesson=lesson,
         users={
             "agency_admin": administrator,
             "agency_reviewer": reviewer,
@@ -177,6 +180,9 @@ CASES: dict[str, Case] = {
     "dashboard": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
     "operation_decision_list": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
     "lesson_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
+    # A lesson kept to its project is read by the project's readers; a shared one by every
+    # signed-in user (test_a_shared_lesson_is_read_by_everyone_signed_in below).
+    "lesson_detail": Case(get=READ, post=NOT_ALLOWED_METHOD, args=lambda w: [w.lesson.pk]),
     "legal_question_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
     "open_legal_question_list": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
     "legal_question_create": Case(
@@ -261,7 +267,12 @@ CASES: dict[str, Case] = {
         args=BARRIER,
         data=lambda w: payloads.resolution(w.barrier),
     ),
-    "barrier_escalate": Case(get=NOT_ALLOWED_METHOD, post=CHANGE_POST, args=BARRIER),
+    "barrier_escalate": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=BARRIER,
+        data=lambda w: payloads.escalation(),
+    ),
     "decision_create": Case(
         get=CHANGE_GET,
         post=CHANGE_POST,
@@ -423,6 +434,57 @@ def test_who_reads_review_notes_and_project_lessons(client, world, persona):
     # The label says exactly who reads such a lesson.
     assert ("Projektets organisationer og styrelsen" in lessons) == (persona in readers)
     assert "Delt med porteføljen" in lessons
+
+
+PROJECT_READERS = {persona for persona, code in READ.items() if code == 200}
+# Aarhus' project (World.other_project) is read by the agency and by Aarhus' coordinator.
+OTHER_PROJECT_READERS = {"agency_admin", "agency_reviewer", "outsider_coordinator"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_shared_lesson_is_read_by_everyone_signed_in(client, world, persona):
+    """A lesson shared with the portfolio has its own page for every signed-in user; it and
+    the library link to the project only for those who may open the project."""
+    shared = factories.LessonFactory(
+        project=world.project, title="Delt erfaring om data", visibility="portfolio"
+    )
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    page = client.get(reverse("lesson_detail", args=[shared.pk]))
+    if persona == "anonymous":
+        assert page.status_code == 302
+        return
+    assert page.status_code == 200
+    html = page.content.decode()
+    project_url = reverse("project_detail", args=[world.project.pk])
+    assert "Delt erfaring om data" in html and world.project.title in html
+    assert (f'href="{project_url}"' in html) == (persona in PROJECT_READERS)
+    library = client.get(reverse("lesson_list")).content.decode()
+    assert f'href="{reverse("lesson_detail", args=[shared.pk])}"' in library
+    assert (f'href="{project_url}"' in library) == (persona in PROJECT_READERS)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_another_organisations_unshared_lesson_is_not_found(client, world, persona):
+    """A lesson kept to Aarhus' project is 404 outside it (its existence is not told), and a
+    withdrawn lesson is 404 for everyone, shared or not."""
+    kept = factories.LessonFactory(project=world.other_project, visibility="project")
+    withdrawn = factories.LessonFactory(
+        project=world.other_project,
+        visibility="portfolio",
+        withdrawn_at=timezone.now(),
+        withdrawn_by=world.users["outsider_coordinator"],
+    )
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    kept_page = client.get(reverse("lesson_detail", args=[kept.pk]))
+    withdrawn_page = client.get(reverse("lesson_detail", args=[withdrawn.pk]))
+    if persona == "anonymous":
+        assert (kept_page.status_code, withdrawn_page.status_code) == (302, 302)
+        return
+    assert kept_page.status_code == (200 if persona in OTHER_PROJECT_READERS else 404)
+    assert withdrawn_page.status_code == 404
+    assert client.get(reverse("lesson_detail", args=[kept.pk + 1000])).status_code == 404
 
 
 # The lead organisation's operation decision and benefits: recorded by its coordinators and

@@ -306,11 +306,16 @@ def test_editing_to_resolved_needs_resolution_and_date(signed_in, project):
     assert "resolution" in errors and "resolved_on" in errors
 
 
-def test_escalating_a_barrier_tells_the_agency(signed_in, project):
+def test_escalating_a_barrier_tells_the_agency(signed_in, project, coordinator):
     barrier = factories.BarrierFactory(project=project)
-    signed_in.post(reverse("barrier_escalate", args=[project.pk, barrier.pk]))
+    url = reverse("barrier_escalate", args=[project.pk, barrier.pk])
+    assert signed_in.post(url, {"escalation_request": " "}).status_code == 200  # says nothing
+    barrier.refresh_from_db()
+    assert not barrier.escalated
+    signed_in.post(url, payloads.escalation(escalation_request="Vurdér hjemlen."))
     barrier.refresh_from_db()
     assert barrier.escalated and barrier.escalated_on == TODAY()
+    assert (barrier.escalation_request, barrier.escalated_by) == ("Vurdér hjemlen.", coordinator)
 
 
 # Decisions and lessons
