@@ -47,6 +47,7 @@ from projects.models import (
     Supplier,
 )
 from projects.numbers import DanishDecimalField, HoursField
+from projects.services.records import ESCALATION_FIELDS
 from projects.templatetags.sigprojects import decimal, dkk
 
 User = get_user_model()
@@ -687,6 +688,17 @@ class BarrierAdmin(ChangedFieldsOnlyMixin, WithdrawableAdmin, ProjectLogAdmin):
     list_filter = ["category", "status", "severity", "phase", "escalated"]
     search_fields = ["title", "project__title"]
     autocomplete_fields = ["project", "author"]
+
+    def save_model(self, request, obj, form, change):
+        """Escalating in the admin is done by the administrator who ticks it; taking an
+        escalation back clears who asked (the model's clean() clears the request and date)."""
+        if "escalated" in form.changed_data:
+            obj.escalated_by = request.user if obj.escalated else None
+            if change:
+                changed = {*changed_fields(form, obj), *ESCALATION_FIELDS, "updated_at"}
+                obj.save(update_fields=sorted(changed))
+                return
+        super().save_model(request, obj, form, change)
 
 
 class DecisionAdminForm(forms.ModelForm):

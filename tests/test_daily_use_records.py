@@ -298,6 +298,38 @@ def test_every_write_path_keeps_an_escalated_barrier_with_its_request(
         "Vurdér hjemlen.",
         timezone.localdate(),
     )
+    # Escalated in the admin by the administrator who ticked it, not by whoever asked before;
+    # taken back in the admin, nobody is named any more.
+    administrator = admin_client.get(admin_url).wsgi_request.user
+    assert barrier.escalated_by == administrator
+    data = admin_change_form(admin_client, admin_url, escalated="")
+    assert admin_client.post(admin_url, data).status_code == 302
+    barrier.refresh_from_db()
+    assert (barrier.escalated, barrier.escalation_request, barrier.escalated_by) == (
+        False,
+        "",
+        None,
+    )
+
+
+def test_a_resolved_barrier_is_not_escalated_by_any_form(signed_in, project, admin_client):
+    barrier = factories.BarrierFactory(
+        project=project,
+        status=BarrierStatus.RESOLVED,
+        resolution="Løst med en databehandleraftale.",
+        resolved_on=date.today(),
+    )
+    url = reverse("barrier_edit", args=[project.pk, barrier.pk])
+    data = payloads.barrier_edit(barrier, escalated="on", escalation_request="Hjælp os.")
+    response = signed_in.post(url, data)
+    assert response.status_code == 200
+    assert "escalated" in response.context["form"].errors
+    admin_url = reverse("admin:projects_barrier_change", args=[barrier.pk])
+    data = admin_change_form(admin_client, admin_url, escalated="on", escalation_request="Hjælp.")
+    refused = admin_client.post(admin_url, data)
+    assert refused.status_code == 200
+    assert "escalated" in refused.context["adminform"].form.errors
+    assert not Barrier.objects.get(pk=barrier.pk).escalated
 
 
 def admin_change_form(client, url: str, **changes) -> dict:
@@ -382,7 +414,7 @@ def test_a_decision_resolves_its_barrier_in_one_go(signed_in, project):
     resolved = entry(html, f"barrier_resolved-{barrier.pk}")
     assert "Løst ved beslutningen “Fælles databehandleraftale”" in resolved
     assert "KL's skabelon" not in resolved
-    assert f'href="#decision-{decision.pk}"' in html
+    assert f'href="?timeline=all#decision-{decision.pk}"' in html
     # The change history has the barrier's new status.
     assert "Status</th><td>Åben</td><td>Løst</td>" in history(signed_in, project)
 

@@ -375,6 +375,18 @@ def test_postgresql_answers_the_legal_search_from_its_index(client, outsider, li
     assert "legal_question_search_danish" in plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_postgresql_answers_the_lessons_search_from_its_index(client, outsider, library):
+    """The lessons search expression, categories' labels included, is the indexed one."""
+    from projects.filters import search_lessons
+
+    queryset = search_lessons(LessonLearned.objects.all(), "samtykket")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "lesson_search_danish" in plan
+
+
 def test_the_demo_data_answers_the_words_users_search_for(client):
     """Seeded as `make` seeds it: a coordinator of one municipality finds shared lessons or
     answers of others for each word."""

@@ -242,6 +242,8 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
         if self.escalated:
             if not self.escalation_request.strip():
                 errors["escalation_request"] = _("Tell the agency what it is asked to do.")
+            if self.status not in BarrierStatus.open_values() and not self._escalated_before():
+                errors["escalated"] = _("Only an open barrier can be escalated to the agency.")
             if self.escalated_on is None:
                 self.escalated_on = timezone.localdate()
         else:
@@ -249,6 +251,13 @@ class Barrier(WithdrawableModel, VersionedModel, TimeStampedModel):
             self.escalation_request, self.escalated_on, self.escalated_by = "", None, None
         if errors:
             raise ValidationError(errors)
+
+    def _escalated_before(self) -> bool:
+        """Whether the stored barrier is escalated already: one escalated while open may be
+        resolved later and stay escalated, but a resolved or closed one is not escalated anew."""
+        if self.pk is None:
+            return False
+        return Barrier.all_objects.filter(pk=self.pk, escalated=True).exists()
 
     @property
     def resolving_decision(self):
