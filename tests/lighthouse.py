@@ -124,7 +124,32 @@ def targets(environment: dict[str, str]) -> list[tuple[str, str, str | None]]:
     ]
 
 
+# Lighthouse 12 sometimes fails to record Chromium's trace of a page load ("NO_NAVSTART"); such
+# a run measured nothing and is made again, at most this many times.
+ATTEMPTS = 3
+
+
 def audit(url: str, cookie: str | None, report: Path) -> dict:
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _audit_once(url, cookie, report)
+        except (subprocess.CalledProcessError, _TraceNotRecorded) as error:
+            failure = (
+                f"exit status {error.returncode}"
+                if isinstance(error, subprocess.CalledProcessError)
+                else str(error)
+            )
+            if attempt == ATTEMPTS:
+                raise SystemExit(f"{url}: Lighthouse failed {ATTEMPTS} times ({failure})") from None
+            print(f"    Lighthouse could not measure the page ({failure}); again …", flush=True)
+    raise AssertionError("unreachable")
+
+
+class _TraceNotRecorded(Exception):
+    pass
+
+
+def _audit_once(url: str, cookie: str | None, report: Path) -> dict:
     headers = {"X-Forwarded-Proto": "https"}
     if cookie:
         headers["Cookie"] = cookie
@@ -144,7 +169,7 @@ def audit(url: str, cookie: str | None, report: Path) -> dict:
     subprocess.run(command, env=environment, check=True)
     result = json.loads(report.with_suffix(".report.json").read_text())
     if result.get("runtimeError"):
-        raise SystemExit(f"{url}: {result['runtimeError']['message']}")
+        raise _TraceNotRecorded(result["runtimeError"]["message"])
     if result["finalDisplayedUrl"] != url:
         raise SystemExit(f"{url} ended at {result['finalDisplayedUrl']} (not signed in?)")
     return result
