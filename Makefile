@@ -43,6 +43,7 @@ run: setup
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
 	DEBUG=1 $(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo "Open http://$(HOST)/ and log in with one of the demo logins above."
+	@[ -n "$$EMAIL_HOST" ] || echo "No EMAIL_HOST set: e-mail notifications are printed here (manage.py send_notifications)."
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 # Browser tests drive Debian's Chromium; install it when missing and we are allowed to.

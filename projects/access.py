@@ -19,14 +19,18 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404, HttpResponseNotAllowed
 
 from projects.models import (
+    Adoption,
+    Invitation,
     LegalQuestion,
     LegalQuestionStatus,
     LessonLearned,
     LessonVisibility,
     Membership,
+    Organisation,
     OrganisationKind,
     Project,
     Role,
+    Solution,
 )
 
 Record = TypeVar("Record", bound=models.Model)
@@ -61,8 +65,18 @@ class UserRoles:
         return self.is_agency_admin or bool(self.coordinator_organisation_ids)
 
     @property
+    def can_create_solutions(self) -> bool:
+        """Coordinators add their organisation's solutions to the catalogue, agency
+        administrators any organisation's."""
+        return self.is_agency_admin or bool(self.coordinator_organisation_ids)
+
+    @property
     def can_view_dashboard(self) -> bool:
         return self.is_agency
+
+    @property
+    def can_invite(self) -> bool:
+        return self.is_agency_admin or bool(self.coordinator_organisation_ids)
 
 
 _NO_ROLES = UserRoles(is_superuser=False, agency_roles=frozenset(), partner_roles={})
@@ -163,6 +177,12 @@ class ProjectAccess:
     @property
     def can_record_destination(self) -> bool:
         return bool(self.destination_organisation_ids)
+
+    @property
+    def can_withdraw_register(self) -> bool:
+        """Taking a record out of the public register: the agency's reviewers and
+        administrators, and the lead organisation's coordinators for their own project."""
+        return self.can_change or self.can_review
 
     def may_record_for(self, organisation_id: int) -> bool:
         return organisation_id in self.destination_organisation_ids
@@ -291,6 +311,177 @@ def user_permission(name: str, *, methods: tuple[str, ...] = ("GET", "HEAD", "PO
             return view(request, *args, **kwargs)
 
         wrapper.user_permission = name
+        return wrapper
+
+    return decorator
+
+
+def organisations_invitable_by(user) -> QuerySet[Organisation]:
+    """The active organisations the user may invite people to: any for an agency
+    administrator, else those the user coordinates."""
+    roles = roles_of(user)
+    if roles.is_agency_admin:
+        return Organisation.objects.active()
+    return Organisation.objects.active().filter(pk__in=roles.coordinator_organisation_ids)
+
+
+def invitable_roles(user, organisation: Organisation) -> list[str]:
+    """The roles the user may invite someone to `organisation` with: any of the
+    organisation's for an agency administrator; coordinator or viewer of an organisation the
+    user coordinates (never above their own role); none elsewhere."""
+    roles = roles_of(user)
+    if not organisation.active:
+        return []
+    if roles.is_agency_admin:
+        return list(Role.for_kind(organisation.kind))
+    if roles.partner_roles.get(organisation.pk) == Role.COORDINATOR:
+        return [r for r in (Role.COORDINATOR, Role.VIEWER) if r in Role.for_kind(organisation.kind)]
+    return []
+
+
+def invitations_visible_to(user) -> QuerySet[Invitation]:
+    """Invitations of the user's own organisations (all of them for the agency). Seeing one
+    is not inviting: who may withdraw or resend it is `invitable_roles`."""
+    roles = roles_of(user)
+    if roles.is_agency:
+        return Invitation.objects.all()
+    return Invitation.objects.filter(organisation_id__in=roles.organisation_ids)
+
+
+def invitations_managed_by(user) -> QuerySet[Invitation]:
+    """The invitations listed to an inviter: those of organisations the user may invite to."""
+    return Invitation.objects.filter(organisation__in=organisations_invitable_by(user).values("pk"))
+
+
+def get_invitation_for_user(user, pk: int) -> Invitation:
+    """An invitation the user may withdraw or send again: 404 for another organisation's,
+    403 for one of the user's organisations that their role does not let them invite to."""
+    invitation = (
+        invitations_visible_to(user).select_related("organisation", "invited_by").filter(pk=pk)
+    ).first()
+    if invitation is None:
+        raise Http404
+    if invitation.role not in invitable_roles(user, invitation.organisation):
+        raise PermissionDenied
+    return invitation
+
+
+# The catalogue of reusable solutions: every signed-in user reads it (spreading solutions is
+# its point); the owner organisation's coordinators and agency administrators change a
+# solution, and another organisation's coordinators record that organisation's adoption.
+
+
+@dataclass(frozen=True)
+class SolutionAccess:
+    """One solution and what the requesting user may do with it."""
+
+    solution: Solution
+    can_change: bool
+    # The organisations whose adoption of the solution the user records: the ones they
+    # coordinate (every partner organisation for agency administrators), never the owner.
+    adopting_organisation_ids: frozenset[int] = frozenset()
+    # The owner organisation's coordinators mark new adoption interest as seen.
+    can_acknowledge: bool = False
+
+    @property
+    def can_adopt(self) -> bool:
+        return bool(self.adopting_organisation_ids)
+
+    def may_record_for(self, organisation_id: int) -> bool:
+        return organisation_id in self.adopting_organisation_ids
+
+    def allows(self, action: str) -> bool:
+        """Whether the user may take `action` ("read", "change", "adopt", "acknowledge")."""
+        if action == "read":
+            return True
+        try:
+            return getattr(self, f"can_{action}")
+        except AttributeError:
+            raise ValueError(f"unknown solution action {action!r}") from None
+
+
+def solution_access(user, solution: Solution) -> SolutionAccess:
+    roles = roles_of(user)
+    owner_role = roles.partner_roles.get(solution.owner_id)
+    if roles.is_agency_admin:
+        adopting = frozenset(
+            Organisation.objects.active()
+            .partners()
+            .exclude(pk=solution.owner_id)
+            .values_list("pk", flat=True)
+        )
+    else:
+        adopting = frozenset(
+            pk for pk in roles.coordinator_organisation_ids if pk != solution.owner_id
+        )
+    return SolutionAccess(
+        solution=solution,
+        can_change=roles.is_agency_admin or owner_role == Role.COORDINATOR,
+        adopting_organisation_ids=adopting,
+        can_acknowledge=owner_role == Role.COORDINATOR,
+    )
+
+
+def solution_owner_choices(user) -> QuerySet[Organisation]:
+    """The organisations the user may record a solution for: their own as coordinator, any
+    partner organisation for agency administrators."""
+    roles = roles_of(user)
+    organisations = Organisation.objects.active().partners()
+    if roles.is_agency_admin:
+        return organisations
+    return organisations.filter(pk__in=roles.coordinator_organisation_ids)
+
+
+def projects_changeable_by(user) -> QuerySet[Project]:
+    """The projects the user may change (those their organisation leads as coordinator, all
+    for agency administrators): the only ones they may link to a solution."""
+    roles = roles_of(user)
+    if roles.is_agency_admin:
+        return Project.objects.all()
+    return Project.objects.filter(lead_organisation_id__in=roles.coordinator_organisation_ids)
+
+
+def get_solution_for_user(user, pk: int) -> SolutionAccess:
+    """The solution with this id (every signed-in user reads the catalogue), else 404."""
+    solution = Solution.objects.select_related("owner").filter(pk=pk).first()
+    if solution is None or not user.is_authenticated:
+        raise Http404
+    return solution_access(user, solution)
+
+
+def solution_permission(
+    action: str, *, adoption: bool = False, methods: tuple[str, ...] = ("GET", "HEAD", "POST")
+):
+    """Decorate a view of one solution (URL argument `pk`), and of one of its adoptions
+    (`adoption_pk`) when `adoption` is set: the view is called as
+    `view(request, access, **kwargs)` with `adoption=` the adoption; an adoption of another
+    solution is not found. An adoption's stage is recorded only for an organisation the user
+    records for (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, pk: int, **kwargs):
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            access = get_solution_for_user(request.user, pk)
+            if adoption:
+                found = (
+                    Adoption.objects.select_related("organisation")
+                    .filter(solution=access.solution, pk=kwargs.pop("adoption_pk"))
+                    .first()
+                )
+                if found is None:
+                    raise Http404
+                found.solution = access.solution
+                if not access.may_record_for(found.organisation_id):
+                    raise PermissionDenied
+                kwargs["adoption"] = found
+            if not access.allows(action):
+                raise PermissionDenied
+            return view(request, access, **kwargs)
+
+        wrapper.solution_permission = action
         return wrapper
 
     return decorator

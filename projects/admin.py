@@ -23,6 +23,7 @@ from projects.models import (
     AIActRiskClass,
     AIActRole,
     AnnexIIIArea,
+    ApiToken,
     Barrier,
     BenefitIndicator,
     BenefitMeasurement,
@@ -205,9 +206,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(FastListAdmin):
-    list_display = ["name", "kind", "short_code", "active", "updated_at"]
-    list_filter = ["kind", "active"]
-    search_fields = ["name", "short_code"]
+    list_display = ["name", "kind", "short_code", "cvr", "password_login_allowed", "active"]
+    list_filter = ["kind", "active", "password_login_allowed"]
+    search_fields = ["name", "short_code", "cvr"]
     inlines = [MembershipInline]
 
 
@@ -1206,3 +1207,45 @@ class SubmittedFormAdmin(FastListAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(FastListAdmin):
+    """Tokens are created by their holders on the API tokens page (the secret is shown to them
+    once); here they are found and revoked. Only the hash of the secret is stored."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username", "user__first_name", "user__last_name"]
+    fields = ["user", "name", "prefix", "secret_hash", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "secret_hash", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        from projects.services.api_tokens import revoke_api_token
+
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            revoke_api_token(token=token)
+            revoked += 1
+        self.message_user(
+            request,
+            _("Tokens revoked: %(count)d.") % {"count": revoked},
+            messages.SUCCESS,
+        )
+
+
+# The admin of sign-in identities, invitations, e-mail notifications, the catalogue of reusable
+# solutions and the public algorithm register lives in modules of their own, registered here.
+from projects import (  # noqa: E402, F401
+    admin_identity,
+    admin_invitations,
+    admin_notifications,
+    admin_register,
+    admin_solutions,
+)

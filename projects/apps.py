@@ -35,6 +35,23 @@ class ProjectsConfig(AppConfig):
         auditlog.register(models.Obligation, exclude_fields=noise)
         auditlog.register(models.ProjectObligation, exclude_fields=noise)
         auditlog.register(models.LegalQuestion, exclude_fields=noise)
+        auditlog.register(models.RegisterRecord, exclude_fields=noise)
+        auditlog.register(models.RegisterSnapshot)
+        # The token hash is a secret, and the sending time says nothing about who did what.
+        auditlog.register(
+            models.Invitation, exclude_fields=[*noise, "token_hash", "sent_at", "send_failed_at"]
+        )
+        # Who created and revoked which token; never the hash, nor every use.
+        auditlog.register(models.ApiToken, exclude_fields=[*noise, "secret_hash", "last_used_at"])
+        auditlog.register(models.Solution, exclude_fields=noise, m2m_fields={"projects", "lessons"})
+        auditlog.register(models.Adoption, exclude_fields=[*noise, "owner_seen_at"])
+        # Who was linked to which identity at a provider; not every sign-in.
+        auditlog.register(models.ExternalIdentity, exclude_fields=[*noise, "last_login_at"])
+        auditlog.register(models.NotificationPreference, exclude_fields=noise)
+        auditlog.register(models.LanguagePreference, exclude_fields=noise)
+        # The outbox: what was written to whom; each delivery attempt is not history.
+        sending = ["state", "sent_at", "attempts", "next_attempt_at", "last_error", "digest"]
+        auditlog.register(models.Notification, exclude_fields=[*noise, *sending])
 
         from django.db.models.signals import (
             m2m_changed,

@@ -70,6 +70,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise _too_soon(seconds)
         return super().clean()
 
+    def get_invalid_login_error(self):
+        # Set by projects.backends.PasswordBackend, only once the password proved right.
+        if getattr(self.request, "password_login_refused", False):
+            return forms.ValidationError(
+                _(
+                    "Your organisation signs in through its identity provider, not with a "
+                    "password. Use the sign-in button for your organisation below."
+                ),
+                code="password_login_off",
+            )
+        return super().get_invalid_login_error()
+
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):
     """Checks the old password through the authentication backends, so that wrong guesses

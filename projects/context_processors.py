@@ -6,4 +6,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {"is_agency": False}}
-    return {"nav": {"is_agency": roles_of(user).is_agency}}
+    roles = roles_of(user)
+    return {"nav": {"is_agency": roles.is_agency, "can_invite": roles.can_invite}}

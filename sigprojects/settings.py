@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sigprojects.env import env_bool, env_database, env_int, env_list, env_str
+from sigprojects.oidc_env import parse_providers, provider_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The API (projects/api); in the apps so that its Swagger UI files are served locally.
+    "ninja",
     "projects",
 ]
 
@@ -118,8 +121,19 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Refuses logins for a username and address with too many recent failures.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, refused where the user's organisation turned passwords off.
+    "projects.backends.PasswordBackend",
+    # Sign-in through an OpenID Connect provider (projects/views/oidc.py).
+    "projects.backends.ProviderOIDCBackend",
 ]
+# Identity providers (OpenID Connect) as a JSON list; see the README's "Sign-in". None: only
+# passwords. A provider's client secret may come from OIDC_<KEY>_CLIENT_SECRET instead.
+OIDC_MIN_ASSURANCE = env_str("OIDC_MIN_ASSURANCE", "substantial")
+OIDC_PROVIDERS = parse_providers(
+    env_str("OIDC_PROVIDERS", ""), default_min_assurance=OIDC_MIN_ASSURANCE
+)
+OIDC_DISCOVERY_CACHE_SECONDS = env_int("OIDC_DISCOVERY_CACHE_SECONDS", 3600, minimum=0)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -196,6 +210,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# A sign-in form (an invitation's "Log in with …") ends in a redirect to the identity
+# provider, which form-action governs too.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += provider_origins(OIDC_PROVIDERS)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -229,6 +246,41 @@ LOGGING = {
 
 # Page sizes for lists.
 PAGE_SIZE = env_int("PAGE_SIZE", 25, minimum=1)
+
+# Invitations: how long a link stays valid, and how many one person may send an hour.
+INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7, minimum=1)
+INVITATION_HOURLY_LIMIT = env_int("INVITATION_HOURLY_LIMIT", 20, minimum=1)
+# Requests for a password reset link an hour, per e-mail address and per client address
+# (counted in the database cache, whether or not the address belongs to anyone).
+PASSWORD_RESET_EMAIL_HOURLY_LIMIT = env_int("PASSWORD_RESET_EMAIL_HOURLY_LIMIT", 3, minimum=1)
+PASSWORD_RESET_ADDRESS_HOURLY_LIMIT = env_int("PASSWORD_RESET_ADDRESS_HOURLY_LIMIT", 10, minimum=1)
+
+# E-mail through the SMTP server named in the environment; without one, e-mails are printed
+# to the console (a local run). `manage.py send_notifications` sends them, never a request.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both.")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sigprojects <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the application is reached at, for the links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Digests are written from this hour (local time): daily ones every day, weekly ones from
+# Monday. A failed delivery is tried again after 5, 10, 20 … minutes, at most this many times.
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
+if NOTIFICATION_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"NOTIFICATION_DIGEST_HOUR={NOTIFICATION_DIGEST_HOUR} is past 23.")
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 
 # The change history reads a record's state before a change through the base manager, so that
 # restoring a withdrawn entry is logged with what it was.

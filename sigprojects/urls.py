@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from projects import api
+
 admin.site.site_header = _("sigprojects administration")
 admin.site.site_title = _("sigprojects")
 admin.site.index_title = _("Data maintenance")
@@ -16,5 +18,6 @@ handler500 = "projects.views.errors.server_error"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls()),
     path("", include("projects.urls")),
 ]

@@ -2,6 +2,7 @@ import pytest
 
 from projects.models import Role
 from tests import factories
+from tests.mail_server import mail_server  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,7 @@ from projects.models import (
     SupplierRole,
     TrafficLight,
 )
+from projects.models.invitations import hash_token
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -257,3 +258,19 @@ class LegalQuestionFactory(factory.django.DjangoModelFactory):
     legal_area = "gdpr"
     asked_to = "datatilsynet"
     asked_on = date(2023, 1, 10)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation whose link carries `token` (pass one to open the link in a test)."""
+
+    class Meta:
+        model = "projects.Invitation"
+
+    class Params:
+        token = factory.Sequence(lambda n: f"invitation-token-{n}")
+
+    email = factory.Sequence(lambda n: f"kollega{n}@example.org")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.VIEWER
+    invited_by = factory.SubFactory(UserFactory, is_superuser=True)
+    token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))

@@ -14,20 +14,24 @@ from django.urls import reverse
 
 from projects.access import roles_of
 from projects.models import (
+    ApiToken,
     BenefitMeasurement,
     LegalQuestion,
     Membership,
+    Notification,
     Obligation,
     OperationDecision,
     OperationDecisionKind,
     Outcome,
     Participation,
     ProjectObligation,
+    RegisterSnapshot,
     Role,
     Spending,
     StopReason,
     SubmittedForm,
 )
+from projects.services.api_tokens import create_api_token
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +63,43 @@ def one_of_everything(project):
     factories.SpendingFactory(project=project)
     factories.ProjectSupplierFactory(project=project)
     factories.LegalQuestionFactory(project=project, barrier=barrier)
+    factories.InvitationFactory(organisation=project.lead_organisation)
+    create_api_token(user=factories.UserFactory(), name="Porteføljeudtræk")
+    from projects.models import ExternalIdentity
+
+    ExternalIdentity.objects.create(
+        user=factories.UserFactory(), issuer="https://idp.example.dk", subject="person-1"
+    )
+    _notifications(project)
+    _reuse_and_register(project)
+
+
+def _reuse_and_register(project):
+    from projects.models import RegisterState
+    from tests.register_factories import record_in_state
+    from tests.solution_factories import AdoptionFactory, SolutionFactory
+
+    AdoptionFactory(solution=SolutionFactory(owner=project.lead_organisation))
+    agency = factories.AgencyFactory()
+    record_in_state(
+        project,
+        RegisterState.PUBLISHED,
+        coordinator=factories.MembershipFactory(organisation=project.lead_organisation).user,
+        reviewer=factories.MembershipFactory(organisation=agency, role=Role.REVIEWER).user,
+    )
+
+
+def _notifications(project):
+    from projects.models import LanguagePreference, NotificationPreference
+    from projects.services import write_review_note
+
+    coordinator = factories.MembershipFactory(
+        organisation=project.lead_organisation, user__email="koordinator@example.dk"
+    ).user
+    NotificationPreference.objects.create(user=coordinator, kind="digest", frequency="daily")
+    LanguagePreference.objects.create(user=coordinator, language="en")
+    # Writes the coordinator's e-mail into the outbox.
+    write_review_note(project=project, kind="follow_up", text="Status?", author=None)
 
 
 def _label(item):
@@ -75,7 +116,10 @@ def test_admin_pages_open(superuser_client, one_of_everything, model_admin):
     add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
     # Audit, login-attempt and saved-form records are written by the application, never by
     # hand; a project's obligations follow from its profile.
-    derived = (SubmittedForm, ProjectObligation)
+    # API tokens are created by their holders, who see the secret once.
+    # E-mails are written by the application.
+    # A published register snapshot is taken by publishing, and never changes.
+    derived = (SubmittedForm, ProjectObligation, ApiToken, Notification, RegisterSnapshot)
     read_only = opts.app_label in {"auditlog", "axes"} or model in derived
     assert superuser_client.get(add).status_code == (403 if read_only else 200)
     instance = model._base_manager.order_by("pk").first()
@@ -89,7 +133,10 @@ def test_admin_pages_open(superuser_client, one_of_everything, model_admin):
 def test_every_project_model_is_in_the_admin():
     from django.apps import apps
 
-    registered = {model for model, _ in MODEL_ADMINS}
+    # On a page of its own, or within its parent's page (an adoption's stages).
+    registered = {model for model, _ in MODEL_ADMINS} | {
+        inline.model for _, model_admin in MODEL_ADMINS for inline in model_admin.inlines
+    }
     assert set(apps.get_app_config("projects").get_models()) <= registered
 
 

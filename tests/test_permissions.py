@@ -17,7 +17,8 @@ from projects.models import (
     Membership,
     PhaseKind,
 )
-from tests import factories, payloads
+from projects.services.api_tokens import create_api_token
+from tests import factories, payloads, register_factories, solution_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,11 @@ LESSON_POST = {**CHANGE_POST, "participant_coordinator": 302, "participant_viewe
 # and benefits; its viewers only read them.
 DESTINATION_GET = {**CHANGE_GET, "participant_coordinator": 200}
 DESTINATION_POST = {**CHANGE_POST, "participant_coordinator": 302}
+# The catalogue of solutions is read by everyone signed in: no 404, only 403 above the role.
+# The lead organisation owns the solution; the participant has an open adoption of it.
+SOLUTION_CHANGE_GET = codes(403, anonymous=302, agency_admin=200, lead_coordinator=200)
+SOLUTION_CHANGE_POST = {p: 302 if c == 200 else c for p, c in SOLUTION_CHANGE_GET.items()}
+SOLUTION = lambda w: [w.solution.pk]  # noqa: E731
 
 
 @dataclass
@@ -85,6 +91,16 @@ class World:
     legal_question: object = None
     # A lesson of the project kept to the project's organisations (not shared).
     lesson: object = None
+    # A pending invitation to the lead organisation, its link carrying INVITATION_TOKEN.
+    invitation: object = None
+    # The lead organisation's reusable solution and the participant's adoption of it.
+    solution: object = None
+    adoption: object = None
+    # A register record of the lead organisation in each workflow state, by state.
+    register: dict = None
+
+
+INVITATION_TOKEN = "matrix-invitation-token"
 
 
 @pytest.fixture
@@ -112,7 +128,7 @@ def world(
     note = factories.ReviewNoteFactory(project=project, kind="follow_up")
     indicator = factories.BenefitIndicatorFactory(project=project, organisation=syddjurs)
     lead_indicator = factories.BenefitIndicatorFactory(project=project, organisation=norddjurs)
-    return World(
+    world = World(
         project=project,
         barrier=barrier,
         note=note,
@@ -132,6 +148,9 @@ def world(
         supplier_link=factories.ProjectSupplierFactory(project=project),
         legal_question=factories.LegalQuestionFactory(project=project, barrier=barrier),
         lesson=lesson,
+        invitation=factories.InvitationFactory(
+            organisation=norddjurs, invited_by=administrator, token=INVITATION_TOKEN
+        ),
         users={
             "agency_admin": administrator,
             "agency_reviewer": reviewer,
@@ -143,6 +162,11 @@ def world(
             "no_membership": factories.UserFactory(username="no_membership"),
         },
     )
+    world.solution, world.adoption = solution_factories.catalogue(world)
+    world.register = register_factories.register_world(world)
+    # The agency administrator's own API token (revoked in the matrix).
+    world.api_token = create_api_token(user=administrator, name="Porteføljeudtræk").token
+    return world
 
 
 @dataclass(frozen=True)
@@ -166,14 +190,182 @@ def literacy(project):
     return project.obligations.get(obligation__code="art4-ai-literacy")
 
 
+REGISTER = lambda state: lambda w: [w.register[state].project_id]  # noqa: E731
+
+# Inviting: agency administrators (anywhere) and coordinators (their own organisation); the
+# participant's and outsider's coordinators are offered only their own organisation.
+INVITER_GET = codes(
+    403,
+    anonymous=302,
+    agency_admin=200,
+    lead_coordinator=200,
+    participant_coordinator=200,
+    outsider_coordinator=200,
+)
+# An invitation to the lead organisation: another organisation's is not found.
+INVITATION_POST = codes(
+    404,
+    anonymous=302,
+    agency_admin=302,
+    agency_reviewer=403,
+    lead_coordinator=302,
+    lead_viewer=403,
+)
+INVITATION = lambda w: [w.invitation.pk]  # noqa: E731
+
 CASES: dict[str, Case] = {
+    # API tokens: agency members create and revoke their own (another's token is not found).
+    "api_tokens": Case(
+        get=AGENCY_ONLY,
+        post=codes(403, anonymous=302, agency_admin=302, agency_reviewer=302),
+        data=lambda w: {"name": "Ledelsesinformation"},
+    ),
+    "api_token_revoke": Case(
+        get=NOT_ALLOWED_METHOD,
+        post=codes(403, anonymous=302, agency_admin=302, agency_reviewer=404),
+        args=lambda w: [w.api_token.pk],
+    ),
+    # The published register's downloads: everyone, signed in or not.
+    "register_export_json": Case(get=codes(200), post=codes(405)),
+    "register_export_csv": Case(get=codes(200), post=codes(405)),
+    # The public algorithm register: read by everyone, signed in or not.
+    "public_register": Case(get=codes(200), post=codes(405)),
+    "public_register_detail": Case(
+        get=codes(200), post=codes(405), args=lambda w: [w.register["published"].pk]
+    ),
+    "register_review": Case(get=AGENCY_ONLY, post=NOT_ALLOWED_METHOD),
+    "register_record": Case(get=READ, post=NOT_ALLOWED_METHOD, args=REGISTER("draft")),
+    "register_record_edit": Case(
+        get=CHANGE_GET,
+        post=CHANGE_POST,
+        args=REGISTER("draft"),
+        data=lambda w: register_factories.record_data(w.register["draft"], name="Nyt navn"),
+    ),
+    "register_record_submit": Case(
+        get=NOT_ALLOWED_METHOD, post=CHANGE_POST, args=REGISTER("draft")
+    ),
+    "register_record_approve": Case(
+        get=NOT_ALLOWED_METHOD, post=REVIEW_POST, args=REGISTER("submitted")
+    ),
+    "register_record_return": Case(
+        get=REVIEW_GET,
+        post=REVIEW_POST,
+        args=REGISTER("submitted"),
+        data=lambda w: {"return_note": "Uddyb risici.", "version": w.register["submitted"].version},
+    ),
+    "register_record_publish": Case(
+        get=NOT_ALLOWED_METHOD, post=CHANGE_POST, args=REGISTER("approved")
+    ),
+    # The agency's reviewers withdraw a published record too.
+    "register_record_withdraw": Case(
+        get=NOT_ALLOWED_METHOD,
+        post={**CHANGE_POST, "agency_reviewer": 302},
+        args=REGISTER("published"),
+    ),
+    "solution_list": Case(get=codes(200, anonymous=302), post=NOT_ALLOWED_METHOD),
+    "solution_detail": Case(get=codes(200, anonymous=302), post=NOT_ALLOWED_METHOD, args=SOLUTION),
+    # Any coordinator adds a solution, but only for their own organisation.
+    "solution_create": Case(
+        get=codes(
+            200,
+            anonymous=302,
+            agency_reviewer=403,
+            lead_viewer=403,
+            participant_viewer=403,
+            no_membership=403,
+        ),
+        post=codes(
+            200,
+            anonymous=302,
+            agency_admin=302,
+            lead_coordinator=302,
+            agency_reviewer=403,
+            lead_viewer=403,
+            participant_viewer=403,
+            no_membership=403,
+        ),
+        data=lambda w: solution_factories.solution_data(w.lead_organisation),
+    ),
+    "solution_edit": Case(
+        get=SOLUTION_CHANGE_GET,
+        post=SOLUTION_CHANGE_POST,
+        args=SOLUTION,
+        data=lambda w: solution_factories.solution_edit_data(w.solution, title="Nyt navn"),
+    ),
+    # Another organisation's coordinators adopt (the owner never): the participant has an
+    # open adoption already, so its second one is refused with the form (200).
+    "solution_adopt": Case(
+        get=codes(
+            403,
+            anonymous=302,
+            agency_admin=200,
+            participant_coordinator=200,
+            outsider_coordinator=200,
+        ),
+        post=codes(
+            403,
+            anonymous=302,
+            agency_admin=302,
+            participant_coordinator=200,
+            outsider_coordinator=302,
+        ),
+        args=SOLUTION,
+        data=lambda w: solution_factories.adoption_data(w.other_project.lead_organisation),
+    ),
+    "adoption_stage": Case(
+        get=codes(403, anonymous=302, agency_admin=200, participant_coordinator=200),
+        post=codes(403, anonymous=302, agency_admin=302, participant_coordinator=302),
+        args=lambda w: [w.solution.pk, w.adoption.pk],
+        data=lambda w: solution_factories.stage_data(w.adoption, "assessing"),
+    ),
+    "adoption_seen": Case(
+        get=NOT_ALLOWED_METHOD,
+        post=codes(403, anonymous=302, lead_coordinator=302),
+        args=SOLUTION,
+    ),
     "home": Case(get=codes(302), post=codes(405)),
     "health": Case(get=codes(200), post=codes(405)),
     "health_ready": Case(get=codes(200), post=codes(405)),
     "login": Case(get=codes(302, anonymous=200), post=codes(302, anonymous=200)),
     "logout": Case(get=codes(405), post=codes(302)),
+    # Sign-in through an identity provider: open to everyone, by GET only; a key that names no
+    # configured provider (none is configured here) is not found.
+    "oidc_login": Case(get=codes(404), post=codes(405), args=lambda w: ["test"]),
+    "oidc_callback": Case(get=codes(404), post=codes(405), args=lambda w: ["test"]),
     "password_change": Case(get=codes(200, anonymous=302), post=codes(200, anonymous=302)),
     "password_change_done": Case(get=codes(200, anonymous=302), post=NOT_ALLOWED_METHOD),
+    # Every signed-in user chooses their own e-mail notifications (a POST turns one off).
+    "notification_preferences": Case(
+        get=codes(200, anonymous=302),
+        post=codes(302, anonymous=302),
+        data=lambda w: (
+            {"follow_up": "off", "language": "da"}
+            | dict.fromkeys(("answer", "escalation", "gate_decision", "digest"), "weekly")
+            | {"adoption_interest": "immediately"}
+        ),
+    ),
+    # Anyone may ask for a new password; the answer never says whether the address exists.
+    "password_reset": Case(
+        get=codes(200), post=codes(302), data=lambda w: {"email": "nobody@example.org"}
+    ),
+    "password_reset_done": Case(get=codes(200), post=codes(405)),
+    "password_reset_confirm": Case(get=codes(200), post=codes(200), args=lambda w: ["MA", "x-y"]),
+    "password_reset_complete": Case(get=codes(200), post=codes(405)),
+    "invitation_list": Case(get=INVITER_GET, post=NOT_ALLOWED_METHOD),
+    "invitation_create": Case(
+        get=INVITER_GET,
+        post={**INVITER_GET, "agency_admin": 302, "lead_coordinator": 302},
+        data=lambda w: {
+            "email": "ny.kollega@example.org",
+            "organisation": w.lead_organisation.pk,
+            "role": "viewer",
+        },
+    ),
+    "invitation_withdraw": Case(get=NOT_ALLOWED_METHOD, post=INVITATION_POST, args=INVITATION),
+    "invitation_resend": Case(get=NOT_ALLOWED_METHOD, post=INVITATION_POST, args=INVITATION),
+    # The link's page is open to whoever holds it; nobody here is the invited person, so a
+    # POST without a password (or from another account) creates nothing.
+    "invitation_accept": Case(get=codes(200), post=codes(200), args=lambda w: [INVITATION_TOKEN]),
     "project_list": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
     "export_csv": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
     "export_xlsx": Case(get=SIGNED_IN_READ, post=NOT_ALLOWED_METHOD),
@@ -388,7 +580,7 @@ def test_permission_matrix(client, world, name, method, persona):
         refused = expected != 302 or persona == "anonymous"
         if refused:
             assert after == before
-        elif name not in {"password_change"}:
+        elif name not in {"password_change", "password_reset"}:
             assert after != before, "an accepted POST should have changed something"
 
 

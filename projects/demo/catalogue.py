@@ -55,6 +55,29 @@ ORGANISATIONS: list[tuple[str, str, str]] = [
     ("Region Nordjylland", OrganisationKind.REGION, "1081"),
 ]
 
+# The CVR number by which sign-in through an identity provider finds the organisation
+# (plausible 8-digit numbers for the demo).
+CVR: dict[str, str] = {
+    AGENCY: "34051178",
+    "Norddjurs Kommune": "29189714",
+    "Syddjurs Kommune": "29189730",
+    "Odense Kommune": "35209115",
+    "Københavns Kommune": "64942212",
+    "Frederiksberg Kommune": "11259979",
+    "Aalborg Kommune": "29189420",
+    "Aarhus Kommune": "55133018",
+    "Sønderborg Kommune": "29189684",
+    "Slagelse Kommune": "29188548",
+    "Favrskov Kommune": "29189803",
+    "Vejen Kommune": "29189641",
+    "Fredensborg Kommune": "29188831",
+    "Region Hovedstaden": "29190623",
+    "Region Sjælland": "29190658",
+    "Region Syddanmark": "29190941",
+    "Region Midtjylland": "29190925",
+    "Region Nordjylland": "29190976",
+}
+
 # name, year, pool in DKK
 FUNDING_ROUNDS: list[tuple[str, int, int]] = [
     ("Runde 1 – ØA2020", 2020, 67_000_000),

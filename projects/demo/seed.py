@@ -80,7 +80,8 @@ def seed_reference(report: SeedReport) -> None:
     """Organisations, funding rounds and the demo users with their memberships."""
     for name, kind, code in catalogue.ORGANISATIONS:
         _, created = Organisation.objects.get_or_create(
-            name=name, defaults={"kind": kind, "short_code": code}
+            name=name,
+            defaults={"kind": kind, "short_code": code, "cvr": catalogue.CVR.get(name, "")},
         )
         report.organisations += created
     for name, year, pool in catalogue.FUNDING_ROUNDS:

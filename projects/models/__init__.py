@@ -1,3 +1,4 @@
+from .api import ApiToken
 from .choices import (
     AIActRiskClass,
     AIActRole,
@@ -47,16 +48,51 @@ from .destination import (
     Supplier,
     consultant_share,
 )
+from .identity import ExternalIdentity
+from .invitations import Invitation, InvitationStatus
+from .notifications import (
+    LanguagePreference,
+    Notification,
+    NotificationFrequency,
+    NotificationKind,
+    NotificationPreference,
+    NotificationState,
+)
 from .organisations import FundingRound, Membership, Organisation
 from .projects import Participation, Phase, Project, refresh_derived
 from .records import Barrier, Decision, LessonLearned, ReviewNote, StatusUpdate
+from .register import (
+    PublicationCategory,
+    RegisterRecord,
+    RegisterSnapshot,
+    RegisterState,
+    RegisterStatus,
+    RegisterTheme,
+)
+from .solutions import (
+    Adoption,
+    AdoptionStage,
+    AdoptionStageChange,
+    MaintenanceKind,
+    Solution,
+    SolutionKind,
+    SolutionMaturity,
+)
 from .submissions import SubmittedForm
 
 __all__ = [
+    "Adoption",
+    "AdoptionStage",
+    "AdoptionStageChange",
+    "MaintenanceKind",
+    "Solution",
+    "SolutionKind",
+    "SolutionMaturity",
     "AIActRiskClass",
     "AIActRole",
     "AITechnique",
     "AnnexIIIArea",
+    "ApiToken",
     "Area",
     "Barrier",
     "BarrierCategory",
@@ -67,17 +103,26 @@ __all__ = [
     "DPIAStatus",
     "Decision",
     "DecisionKind",
+    "ExternalIdentity",
     "FundingRound",
     "GateDecision",
+    "Invitation",
+    "InvitationStatus",
     "LegalAddressee",
     "LegalArea",
     "LegalQuestion",
+    "LanguagePreference",
     "LegalQuestionStatus",
     "LessonCategory",
     "LessonLearned",
     "LessonVisibility",
     "MeasurementFrequency",
     "Membership",
+    "Notification",
+    "NotificationFrequency",
+    "NotificationKind",
+    "NotificationPreference",
+    "NotificationState",
     "Obligation",
     "ObligationStatus",
     "OperationDecision",
@@ -90,9 +135,15 @@ __all__ = [
     "Phase",
     "PhaseKind",
     "Project",
+    "PublicationCategory",
     "ProjectObligation",
     "ProjectSupplier",
     "Realisation",
+    "RegisterRecord",
+    "RegisterSnapshot",
+    "RegisterState",
+    "RegisterStatus",
+    "RegisterTheme",
     "ReviewNote",
     "ReviewNoteKind",
     "Role",

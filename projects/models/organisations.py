@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,24 @@ class Organisation(TimeStampedModel):
         help_text=_("For example the municipality or region number."),
     )
     active = models.BooleanField(_("active"), default=True)
+    cvr = models.CharField(
+        _("CVR number"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}$", _("A CVR number has exactly 8 digits."))],
+        help_text=_(
+            "The organisation's CVR number. Sign-in through an identity provider finds the "
+            "organisation by it."
+        ),
+    )
+    password_login_allowed = models.BooleanField(
+        _("password sign-in allowed"),
+        default=True,
+        help_text=_(
+            "Off: the organisation's members sign in only through their identity provider, "
+            "never with a password."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -40,6 +59,13 @@ class Organisation(TimeStampedModel):
                 fields=["short_code"],
                 condition=~Q(short_code=""),
                 name="organisation_short_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cvr"], condition=~Q(cvr=""), name="organisation_cvr_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"),
+                name="organisation_cvr_eight_digits",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=OrganisationKind.values),

@@ -26,6 +26,7 @@ from projects.models import (
     StopReason,
 )
 from projects.services.base import ConcurrentEditError, check_version, lock_project, save
+from projects.services.notifications import notify_gate_decision
 
 # What a coordinator says about each open barrier when the project closes.
 BARRIER_RESOLVED, BARRIER_CLOSED, BARRIER_KEPT_OPEN = "resolved", "closed", "kept_open"
@@ -201,7 +202,7 @@ def advance_phase(
             outcome_note=closing_explanation.strip(),
         )
     save(phase)
-    save(gate_decision_record(phase, author=author))
+    notify_gate_decision(phase, save(gate_decision_record(phase, author=author)), actor=author)
     next_kind = PhaseKind(phase.kind).next
     if gate.ends_phase and gate != GateDecision.STOP and next_kind is not None:
         phase = save(Phase(project=current, kind=next_kind, started_on=decided_on))

@@ -18,6 +18,7 @@ from projects.models import (
     StatusUpdate,
 )
 from projects.services.base import check_version, lock_project, lock_record, save
+from projects.services.notifications import notify_escalation
 
 # What escalating a barrier sets (and un-escalating clears).
 ESCALATION_FIELDS = ["escalated", "escalated_on", "escalation_request", "escalated_by"]
@@ -58,7 +59,10 @@ def record_barrier(
         barrier.author = author
         if barrier.escalated:
             barrier.escalated_by = author
-        return save(barrier)
+        save(barrier)
+        if barrier.escalated:
+            notify_escalation(barrier, actor=author)
+        return barrier
     current = lock_record(Barrier, barrier.pk, project_id=barrier.project_id)
     check_version(current, expected_version)
     was_escalated = current.escalated
@@ -66,7 +70,10 @@ def record_barrier(
         setattr(current, name, getattr(barrier, name))
     if current.escalated and not was_escalated:
         current.escalated_by, current.escalated_on = author, None  # escalated now, by them
-    return save(current, update_fields=[*fields, *ESCALATION_FIELDS, "updated_at"])
+    save(current, update_fields=[*fields, *ESCALATION_FIELDS, "updated_at"])
+    if current.escalated and not was_escalated:
+        notify_escalation(current, actor=author)
+    return current
 
 
 @transaction.atomic
@@ -95,7 +102,9 @@ def escalate_barrier(*, barrier: Barrier, request: str, user) -> Barrier:
     current.escalated_on = timezone.localdate()
     current.escalation_request = request.strip()
     current.escalated_by = user
-    return save(current, update_fields=[*ESCALATION_FIELDS, "updated_at"])
+    save(current, update_fields=[*ESCALATION_FIELDS, "updated_at"])
+    notify_escalation(current, actor=user)
+    return current
 
 
 @transaction.atomic

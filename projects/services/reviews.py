@@ -7,13 +7,16 @@ from django.utils.translation import gettext as _
 
 from projects.models import Project, ReviewNote
 from projects.services.base import check_version, lock_project, lock_record, save
+from projects.services.notifications import notify_answer, notify_follow_up
 
 
 @transaction.atomic
 def write_review_note(*, project: Project, kind: str, text: str, author) -> ReviewNote:
     """An agency reviewer's note or follow-up request on a project."""
     lock_project(project.pk)
-    return save(ReviewNote(project=project, kind=kind, text=text, author=author))
+    note = save(ReviewNote(project=project, kind=kind, text=text, author=author))
+    notify_follow_up(note)
+    return note
 
 
 @transaction.atomic
@@ -25,7 +28,9 @@ def answer_review_note(*, note: ReviewNote, answer: str, user, expected_version:
     current.answer = answer
     current.answered_by = user
     current.answered_at = timezone.now()
-    return save(current, update_fields=["answer", "answered_by", "answered_at", "updated_at"])
+    save(current, update_fields=["answer", "answered_by", "answered_at", "updated_at"])
+    notify_answer(current)
+    return current
 
 
 @transaction.atomic

@@ -4,11 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
 from projects.auth import ThrottledAuthenticationForm, ThrottledPasswordChangeForm
+from projects.oidc import providers
 
 
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # One button per configured identity provider (none when none is configured).
+        return {**super().get_context_data(**kwargs), "identity_providers": providers()}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

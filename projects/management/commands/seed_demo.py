@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from projects.demo import catalogue
+from projects.demo.register import seed_register
 from projects.demo.seed import (
     SeedReport,
     database_is_empty,
@@ -13,6 +14,7 @@ from projects.demo.seed import (
     seed_reference,
     seed_synthetic,
 )
+from projects.demo.solutions import seed_solutions
 
 
 def _date(value: str) -> date:
@@ -52,6 +54,8 @@ class Command(BaseCommand):
         report = SeedReport()
         seed_reference(report)
         seed_real_projects(report, today=today)
+        seed_solutions(today=today)
+        seed_register()
         if projects:
             seed_synthetic(
                 report,
