@@ -229,6 +229,10 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, organisations=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
+        # Every choice filter here is on a column of the project itself (or of its lead
+        # organisation), which cannot repeat a row: no DISTINCT over the whole list.
+        for project_filter in self.filters.values():
+            project_filter.distinct = False
         if organisations is not None:
             self.filters["lead_organisation"].queryset = organisations
             self.form.fields["lead_organisation"].queryset = organisations

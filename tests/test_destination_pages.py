@@ -43,7 +43,7 @@ def open_phase(project):
 
 
 def page_of(client, project) -> str:
-    response = client.get(reverse("project_detail", args=[project.pk]))
+    response = client.get(reverse("project_operation", args=[project.pk]))
     assert response.status_code == 200
     return unescape(response.content.decode())
 
@@ -98,7 +98,11 @@ def test_a_participating_municipality_records_its_own_go_live(
     row = row_of(html, f"operation-{syddjurs.pk}")
     assert "Sat i drift" in row and "Ældre- og sundhedsudvalget" in row
     assert "Ret beslutning" in row
-    status = html[html.index('id="status-heading"') : html.index('id="barriers-heading"')]
+    # The project's outcome, on its overview, follows.
+    overview = unescape(client.get(reverse("project_detail", args=[project.pk])).content.decode())
+    status = overview[
+        overview.index('id="status-heading"') : overview.index('id="barriers-heading"')
+    ]
     assert "Idriftsat" in status
 
     history = client.get(reverse("project_history", args=[project.pk]))
@@ -567,7 +571,7 @@ def test_project_page_queries_do_not_grow_with_organisations_indicators_and_meas
             factories.ProjectSupplierFactory(project=project)
 
     client.force_login(coordinator)
-    url = reverse("project_detail", args=[project.pk])
+    url = reverse("project_operation", args=[project.pk])
     add(1, 0)
     small = count_queries(client, url)
     add(12, 1)

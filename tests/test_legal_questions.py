@@ -97,7 +97,7 @@ def test_a_shared_answer_is_found_by_another_municipality_and_offered_beside_its
     question.refresh_from_db()
     assert (question.status, question.shared, question.answer) == ("answered", True, ANSWER)
     assert question.answered_on == timezone.localdate()
-    page = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+    page = client.get(reverse("project_rules", args=[project.pk])).content.decode()
     assert "Besvaret" in page and "Delt med hele programmet" in page
     # Who answered and shared it is in the project's change history.
     history = client.get(reverse("project_history", args=[project.pk])).content.decode()
@@ -112,7 +112,8 @@ def test_a_shared_answer_is_found_by_another_municipality_and_offered_beside_its
     html = library(client, q="behandlingsgrundlag").content.decode()
     assert "Datatilsynets svar" in html
     # The outsider reads the answer, not the project: no link to a page they may not open.
-    assert reverse("project_detail", args=[project.pk]) not in html
+    for page in ("project_detail", "project_rules"):
+        assert reverse(page, args=[project.pk]) not in html
 
     # Offered beside the outsider's new GDPR barrier, with a link to the library's area.
     new_barrier = reverse("barrier_create", args=[aarhus_project.pk])
@@ -221,7 +222,7 @@ def test_a_question_is_marked_as_no_longer_relevant(client, coordinator, project
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.status == LegalQuestionStatus.WITHDRAWN
-    page = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+    page = client.get(reverse("project_rules", args=[project.pk])).content.decode()
     assert "Ikke længere relevant" in page
 
 
@@ -280,7 +281,7 @@ def test_the_project_page_lists_the_questions_with_links_for_who_may_change(
     )
     kept = answered(project, question="Må vi profilere?", shared=False)
     client.force_login(coordinator)
-    html = unescape(client.get(reverse("project_detail", args=[project.pk])).content.decode())
+    html = unescape(client.get(reverse("project_rules", args=[project.pk])).content.decode())
     assert "Juridiske spørgsmål" in html
     assert "Skal borgerne informeres?" in html and "Fra barrieren: Usikker hjemmel" in html
     assert "Ikke delt: projektets organisationer og styrelsen" in html
@@ -289,7 +290,7 @@ def test_the_project_page_lists_the_questions_with_links_for_who_may_change(
     assert reverse("legal_question_edit", args=[project.pk, kept.pk]) in html
     assert reverse("legal_question_create", args=[project.pk]) in html
     client.force_login(viewer)
-    html = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+    html = client.get(reverse("project_rules", args=[project.pk])).content.decode()
     assert "Skal borgerne informeres?" in html and ANSWER in html
     assert edit_open not in html
     assert reverse("legal_question_create", args=[project.pk]) not in html
@@ -385,7 +386,7 @@ def test_the_agency_sees_open_questions_oldest_first(client, reviewer, project, 
     ]
     html = response.content.decode()
     assert "Besvaret spørgsmål" not in html and "Opgivet spørgsmål" not in html
-    assert reverse("project_detail", args=[aarhus_project.pk]) in html
+    assert reverse("project_rules", args=[aarhus_project.pk]) in html
     assert "Aarhus Kommune" in html and "KL (Kommunernes Landsforening)" in unescape(html)
 
 
@@ -435,7 +436,7 @@ def test_the_project_page_and_barrier_form_run_the_same_queries_with_more_questi
 ):
     client.force_login(coordinator)
     _more_questions([project, aarhus_project], 1)
-    page = reverse("project_detail", args=[project.pk])
+    page = reverse("project_rules", args=[project.pk])
     barrier_form = reverse("barrier_create", args=[project.pk]) + "?category=legal"
     few, few_form = count_queries(client, page), count_queries(client, barrier_form)
     _more_questions([project, aarhus_project], 10)

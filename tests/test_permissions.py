@@ -407,6 +407,8 @@ CASES: dict[str, Case] = {
         args=lambda w: [w.project.pk, "decisions", w.withdrawn_decision.pk],
     ),
     "project_detail": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
+    "project_operation": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
+    "project_rules": Case(get=READ, post=NOT_ALLOWED_METHOD, args=PROJECT),
     "project_create": Case(
         # Any coordinator may create a project, but only for their own organisation.
         get=codes(

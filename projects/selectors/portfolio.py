@@ -1,6 +1,7 @@
 """The portfolio: the list and its exports, the dashboard, the operation decisions across the
 portfolio and the lessons library."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -194,19 +195,33 @@ def with_obligation_counts(projects: QuerySet[Project]) -> QuerySet[Project]:
 
 
 def portfolio(user, *, archived: bool = False) -> QuerySet[Project]:
-    """The projects of the portfolio list and its exports, with the flags, the count of
-    organisations running the solution and the counts of open and overdue AI Act obligations
-    that each row shows; the archived ones instead when asked for by an agency
+    """The projects of the portfolio list and its exports, to filter, sort, count and page:
+    only the projects' own columns, so that counting and sorting never compute a row's
+    figures (see `with_row_figures`). The archived ones instead when asked for by an agency
     administrator."""
+    archived = archived and roles_of(user).is_agency_admin
+    return projects_visible_to(user).filter(archived=archived).order_by("title", "id")
+
+
+def with_row_figures(projects: QuerySet[Project], user) -> QuerySet[Project]:
+    """Each project with what a row of the list and the exports shows: its lead organisation
+    and round, the flags, the count of organisations running the solution and the counts of
+    open and overdue AI Act obligations."""
     roles = roles_of(user)
-    archived = archived and roles.is_agency_admin
-    projects = (
-        projects_visible_to(user)
-        .filter(archived=archived)
-        .select_related("lead_organisation", "funding_round")
-        .with_flags(follow_ups_of=None if roles.is_agency else roles.organisation_ids)
+    projects = projects.select_related("lead_organisation", "funding_round").with_flags(
+        follow_ups_of=None if roles.is_agency else roles.organisation_ids
     )
-    return with_obligation_counts(with_organisations_in_operation(projects)).order_by("title", "id")
+    return with_obligation_counts(with_organisations_in_operation(projects))
+
+
+def portfolio_rows(user, pks: list[int]) -> list[Project]:
+    """The rows of one page of the list, in the order of `pks` (one page of an already
+    filtered and sorted `portfolio`): the figures are computed for these rows only."""
+    rows = {
+        project.pk: project
+        for project in with_row_figures(Project.objects.filter(pk__in=pks), user)
+    }
+    return [rows[pk] for pk in pks if pk in rows]
 
 
 def organisations_leading(projects: QuerySet[Project]) -> QuerySet[Organisation]:
@@ -589,26 +604,26 @@ def _spending_row(label, projects: list[dict], spending: list[dict], params: dic
     }
 
 
-def _obligations_by_risk_class(projects: QuerySet[Project]) -> dict:
-    """Projects by AI Act risk class with at least one current obligation in each status, and
-    with an overdue one (among projects neither stopped nor closed, as the list filters
-    them). Projects are counted, not obligations, so that each number is the length of the
-    list it links to; a project with obligations in several statuses counts in each. One
-    query."""
-    statuses = list(ObligationStatus)
+def obligation_counts() -> dict:
+    """Counts of projects with at least one current AI Act obligation in each status, and with
+    an overdue one (among projects neither stopped nor closed, as the list filters them), to
+    aggregate by risk class (see `_obligations_by_risk_class`)."""
     live = ~Q(outcome__in=Outcome.closed_values())
-    groups = {
-        row["ai_act_risk_class"]: row
-        for row in projects.order_by()
-        .values("ai_act_risk_class")
-        .annotate(
-            **{
-                f"status_{status.value}": Count("pk", filter=has_obligations(status.value))
-                for status in statuses
-            },
-            overdue=Count("pk", filter=live & has_obligations("overdue")),
-        )
+    return {
+        **{
+            f"obligation_{status.value}": Count("pk", filter=has_obligations(status.value))
+            for status in ObligationStatus
+        },
+        "obligation_overdue": Count("pk", filter=live & has_obligations("overdue")),
     }
+
+
+def _obligations_by_risk_class(groups: dict[str, dict]) -> dict:
+    """Projects by AI Act risk class with at least one current obligation in each status, and
+    with an overdue one: `groups` holds the `obligation_counts` of each risk class. Projects
+    are counted, not obligations, so that each number is the length of the list it links to;
+    a project with obligations in several statuses counts in each."""
+    statuses = list(ObligationStatus)
 
     def row(label, risk_classes: list[str], params: dict) -> dict:
         def total(name):
@@ -619,13 +634,14 @@ def _obligations_by_risk_class(projects: QuerySet[Project]) -> dict:
             "is_total": not params,
             "statuses": [
                 Figure(
-                    total(f"status_{status.value}"),
+                    total(f"obligation_{status.value}"),
                     _link("project_list", **params, obligation_status=status.value),
                 )
                 for status in statuses
             ],
             "overdue": Figure(
-                total("overdue"), _link("project_list", **params, obligations="overdue")
+                total("obligation_overdue"),
+                _link("project_list", **params, obligations="overdue"),
             ),
         }
 
@@ -663,20 +679,34 @@ def dashboard(user) -> dict:
     project_ids = projects.values("pk")
     live = ~Q(outcome__in=Outcome.closed_values())
 
-    figures = projects.aggregate(
-        total=Count("pk"),
-        live=Count("pk", filter=live),
-        **{f"outcome_{o.value}": Count("pk", filter=Q(outcome=o)) for o in Outcome},
-        **{f"status_{t.value}": Count("pk", filter=Q(current_status=t)) for t in TrafficLight},
-        no_status=Count("pk", filter=Q(current_status="")),
-        red=Count("pk", filter=live & Q(current_status=TrafficLight.RED)),
-        stale=Count(
-            "pk",
-            filter=Q(outcome=Outcome.ONGOING) & Project.objects.stale_condition(STALE_AFTER_DAYS),
-        ),
-        escalated=Count("pk", filter=live & Q(Project.objects.escalated_barrier())),
-        help=Count("pk", filter=live & Q(help_requested=True)),
-    )
+    # The headline counts and the AI Act obligations by risk class in one query: grouped by
+    # risk class, summed here.
+    groups = {
+        row["ai_act_risk_class"]: row
+        for row in projects.order_by()
+        .values("ai_act_risk_class")
+        .annotate(
+            **obligation_counts(),
+            total=Count("pk"),
+            live=Count("pk", filter=live),
+            **{f"outcome_{o.value}": Count("pk", filter=Q(outcome=o)) for o in Outcome},
+            **{f"status_{t.value}": Count("pk", filter=Q(current_status=t)) for t in TrafficLight},
+            no_status=Count("pk", filter=Q(current_status="")),
+            red=Count("pk", filter=live & Q(current_status=TrafficLight.RED)),
+            stale=Count(
+                "pk",
+                filter=Q(outcome=Outcome.ONGOING)
+                & Project.objects.stale_condition(STALE_AFTER_DAYS),
+            ),
+            escalated=Count("pk", filter=live & Q(Project.objects.escalated_barrier())),
+            help=Count("pk", filter=live & Q(help_requested=True)),
+        )
+    }
+    figures = defaultdict(int)
+    for row in groups.values():
+        for name, value in row.items():
+            if name != "ai_act_risk_class":
+                figures[name] += value
 
     reached = dict(
         Phase.objects.filter(project__in=project_ids)
@@ -747,5 +777,5 @@ def dashboard(user) -> dict:
         "stale_after_days": STALE_AFTER_DAYS,
         "money": money,
         "destination": _destination(projects, money),
-        "obligations": _obligations_by_risk_class(projects),
+        "obligations": _obligations_by_risk_class(groups),
     }

@@ -19,7 +19,7 @@ from projects.views.common import render_form, submit
 
 def obligation_url(held: ProjectObligation) -> str:
     """The obligation's row on the project page."""
-    return f"{reverse('project_detail', args=[held.project_id])}#obligation-{held.pk}"
+    return f"{reverse('project_rules', args=[held.project_id])}#obligation-{held.pk}"
 
 
 @project_permission("change", record=ProjectObligation)

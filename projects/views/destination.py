@@ -28,9 +28,10 @@ from projects.models import (
 from projects.views.common import render_form, submit
 
 
-def section_url(project_pk: int, anchor: str) -> str:
-    """A place on the project page: a section or one row in it."""
-    return f"{reverse('project_detail', args=[project_pk])}#{anchor}"
+def section_url(project_pk: int, anchor: str, *, page: str = "project_operation") -> str:
+    """A place on one of the project's pages (its operation and benefits unless told): a
+    section or one row in it."""
+    return f"{reverse(page, args=[project_pk])}#{anchor}"
 
 
 def _saved(request, message: str, project_pk: int, anchor: str):

@@ -25,7 +25,7 @@ READ_ONLY = ("GET", "HEAD")
 
 
 def _question_url(question: LegalQuestion) -> str:
-    return section_url(question.project_id, f"legal-question-{question.pk}")
+    return section_url(question.project_id, f"legal-question-{question.pk}", page="project_rules")
 
 
 @project_permission("change")

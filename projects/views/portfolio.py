@@ -12,12 +12,15 @@ from projects import exports
 from projects.access import projects_visible_to, roles_of, user_permission
 from projects.filters import OperationDecisionFilter, ProjectFilter
 from projects.models import OperationDecisionKind, OrganisationKind, ParticipationKind, StopReason
+from projects.selectors.kept import kept
 from projects.selectors.portfolio import dashboard as dashboard_figures
 from projects.selectors.portfolio import (
     organisation_row_parts,
     organisations_leading,
     organisations_on,
     portfolio,
+    portfolio_rows,
+    with_row_figures,
 )
 
 READ_ONLY = ("GET", "HEAD")
@@ -39,7 +42,11 @@ def project_list(request):
     roles = roles_of(request.user)
     showing_archived = roles.is_agency_admin and request.GET.get("archived") == "1"
     project_filter = _filtered_portfolio(request)
-    page = Paginator(project_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted, sorted and paged on the projects' own columns; the figures of a row are then
+    # computed for the rows of this page only.
+    ids = project_filter.qs.values_list("pk", flat=True)
+    page = Paginator(ids, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = portfolio_rows(request.user, list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -60,7 +67,7 @@ def project_list(request):
 
 @user_permission("is_authenticated", methods=READ_ONLY)
 def export_csv(request):
-    projects = _filtered_portfolio(request).qs
+    projects = with_row_figures(_filtered_portfolio(request).qs, request.user)
     response = StreamingHttpResponse(
         exports.csv_lines(projects), content_type="text/csv; charset=utf-8"
     )
@@ -70,7 +77,7 @@ def export_csv(request):
 
 @user_permission("is_authenticated", methods=READ_ONLY)
 def export_xlsx(request):
-    projects = _filtered_portfolio(request).qs
+    projects = with_row_figures(_filtered_portfolio(request).qs, request.user)
     return FileResponse(
         exports.xlsx_file(projects),
         as_attachment=True,
@@ -81,9 +88,12 @@ def export_xlsx(request):
 
 @user_permission("can_view_dashboard", methods=READ_ONLY)
 def dashboard(request):
-    context = dashboard_figures(request.user)
-    context["max_funnel"] = max([n for _kind, n in context["funnel"]] + [1])
-    return render(request, "projects/dashboard.html", context)
+    # The same figures for every agency user: computed once per state of the database.
+    figures, cache = kept("dashboard", "agency", lambda: dashboard_figures(request.user))
+    context = {**figures, "max_funnel": max([n for _kind, n in figures["funnel"]] + [1])}
+    response = render(request, "projects/dashboard.html", context)
+    response["X-Cache"] = cache
+    return response
 
 
 @user_permission("can_view_dashboard", methods=READ_ONLY)

@@ -10,7 +10,12 @@ from projects import services
 from projects.access import project_permission, roles_of, user_permission
 from projects.forms import ProjectForm
 from projects.models import Project
-from projects.selectors.timeline import project_page, timeline_length
+from projects.selectors.timeline import (
+    project_operation_page,
+    project_page,
+    project_rules_page,
+    timeline_length,
+)
 from projects.views.common import render_form, submit
 
 
@@ -30,7 +35,21 @@ def home(request):
 @project_permission("read", methods=("GET", "HEAD"))
 def project_detail(request, access):
     context = project_page(access, timeline_length=timeline_length(request.GET.get("timeline")))
-    return render(request, "projects/project_detail.html", context)
+    return render(request, "projects/project_detail.html", {**context, "tab": "overview"})
+
+
+@project_permission("read", methods=("GET", "HEAD"))
+def project_operation(request, access):
+    """The project's operation and benefits, a page of its own beside the overview."""
+    context = project_operation_page(access)
+    return render(request, "projects/project_operation.html", {**context, "tab": "operation"})
+
+
+@project_permission("read", methods=("GET", "HEAD"))
+def project_rules(request, access):
+    """The project's AI Act obligations and legal questions, a page of its own."""
+    context = project_rules_page(access)
+    return render(request, "projects/project_rules.html", {**context, "tab": "rules"})
 
 
 @user_permission("can_create_projects")
@@ -102,7 +121,7 @@ def project_edit(request, access):
         messages.success(request, _("The project profile was saved."))
         if changes.added or changes.superseded:
             messages.info(request, _obligations_changed(changes))
-            return redirect(reverse("project_detail", args=[access.project.pk]) + "#compliance")
+            return redirect(reverse("project_rules", args=[access.project.pk]) + "#compliance")
         return redirect("project_detail", pk=access.project.pk)
     return render_form(
         request,

@@ -1,5 +1,7 @@
-"""`python -m tests.benchmark [--reseed]`: the load benchmark at programme scale (see
-docs/performance.md). Kept outside the application package: it starts gunicorn and wrk."""
+"""`python -m tests.benchmark [--reseed] [--duration S] [--sizes 10k,1k,100k]`: the load
+benchmark at programme scale, a mixed load of distinct URLs per page kind (see
+tests/benchmark/command.py; `--seed-only 100k` seeds the largest size). Kept outside the
+application package: it starts gunicorn and wrk."""
 
 import os
 import sys

@@ -1,0 +1,61 @@
+"""Figures computed from the whole portfolio, kept in this process for exactly as long as the
+database holds the same data.
+
+PostgreSQL describes the committed data a query sees by its snapshot (`pg_current_snapshot()`:
+the oldest running transaction, the next transaction id and the ones still running). Two
+equal snapshots see the same finished transactions and so the same rows: figures computed in
+one snapshot are exact for every later request that finds the database in an equal one. Any
+write anywhere ends a transaction and changes the snapshot, so nothing kept is ever older than
+the last write, and no write has anything to update or invalidate: writers never meet on a
+shared row. The figures are kept only when the snapshot is the same after they were computed as
+before: then each of their queries saw that snapshot's data.
+
+SQLite has no such snapshot, and a request inside a transaction of its own (a test wrapped in
+one, for example) sees its own uncommitted writes, which no snapshot tells: both compute the
+figures every time.
+"""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone, translation
+
+_lock = threading.Lock()
+_kept: dict[tuple, tuple[str, Any]] = {}
+
+HIT, MISS, OFF = "hit", "miss", "off"
+
+
+def _snapshot() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        return cursor.fetchone()[0]
+
+
+def kept(name: str, scope: str, compute: Callable[[], Any]) -> tuple[Any, str]:
+    """`compute()`'s result and whether it was kept (HIT), computed now (MISS) or cannot be
+    kept here (OFF). `scope` names whose figures they are: they must depend on nothing but
+    the data, the language and the date, which are part of the key."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return compute(), OFF
+    key = (name, scope, translation.get_language(), timezone.localdate())
+    snapshot = _snapshot()
+    with _lock:
+        found = _kept.get(key)
+    if found is not None and found[0] == snapshot:
+        return found[1], HIT
+    value = compute()
+    # Kept only when no transaction ended (and none began writing) while the figures were
+    # computed: then every query saw the data of that one snapshot.
+    if _snapshot() == snapshot:
+        with _lock:
+            _kept[key] = (snapshot, value)
+    return value, MISS
+
+
+def forget() -> None:
+    """Drop everything kept (for tests)."""
+    with _lock:
+        _kept.clear()

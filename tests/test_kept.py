@@ -1,0 +1,80 @@
+"""Figures kept per state of the database (projects/selectors/kept.py): kept only while the
+data is the same, recomputed after any committed write, and never kept when a transaction
+ended while they were computed. PostgreSQL only: SQLite computes them every time."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from projects import services
+from projects.models import TrafficLight
+from projects.selectors import kept as kept_module
+from tests import factories
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SQLite has no snapshot to keep figures by"
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    kept_module.forget()
+    yield
+    kept_module.forget()
+
+
+def _dashboard(client):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return response["X-Cache"], response.context["attention"]["red"]
+
+
+def test_the_dashboard_is_kept_until_a_write_commits(client, reviewer, coordinator, project):
+    factories.PhaseFactory(project=project)
+    client.force_login(reviewer)
+    assert _dashboard(client) == ("miss", 0)
+    assert _dashboard(client) == ("hit", 0)
+    update = factories.StatusUpdateFactory.build(project=project, overall_status=TrafficLight.RED)
+    services.log_status_update(update=update, author=coordinator)
+    assert _dashboard(client) == ("miss", 1)
+    assert _dashboard(client) == ("hit", 1)
+
+
+def test_figures_computed_while_a_transaction_ended_are_not_kept(reviewer, project):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        # Another request's write commits while the figures are being computed.
+        factories.OrganisationFactory(name=f"Kommune {len(calls)}")
+        return len(calls)
+
+    assert kept_module.kept("figures", "test", compute) == (1, "miss")
+    assert kept_module.kept("figures", "test", compute) == (2, "miss")
+
+    def quiet():
+        return "same"
+
+    assert kept_module.kept("quiet", "test", quiet) == ("same", "miss")
+    assert kept_module.kept("quiet", "test", quiet) == ("same", "hit")
+
+
+def test_figures_are_kept_by_scope_and_language(reviewer):
+    assert kept_module.kept("figures", "a", lambda: "a")[1] == "miss"
+    assert kept_module.kept("figures", "b", lambda: "b") == ("b", "miss")
+    assert kept_module.kept("figures", "a", lambda: "other") == ("a", "hit")
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert kept_module.kept("figures", "a", lambda: "en") == ("en", "miss")
+
+
+def test_inside_a_transaction_nothing_is_kept(reviewer):
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert kept_module.kept("figures", "a", lambda: 1) == (1, "off")
+        assert kept_module.kept("figures", "a", lambda: 2) == (2, "off")
