@@ -120,6 +120,14 @@ class AdoptionForm(OneTimeFormMixin, forms.ModelForm):
             choice for choice in AdoptionStage.choices if choice[0] != AdoptionStage.STOPPED
         ]
         self.initial.setdefault("stage_since", timezone.localdate())
+        _without_hidden_initial(self.fields["stage_since"])
+
+
+def _without_hidden_initial(field) -> None:
+    """For a model default that is a callable (today) Django also renders a hidden copy of
+    the initial value with the field's aria-describedby, which HTML does not allow on a
+    hidden input. Nothing here compares against the copy."""
+    field.show_hidden_initial = False
 
 
 class AdoptionStageForm(VersionedModelForm):
@@ -144,6 +152,10 @@ class AdoptionStageForm(VersionedModelForm):
         help_texts = {
             "stage_since": _("The date the adoption reached the stage chosen above."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _without_hidden_initial(self.fields["stage_since"])
 
 
 class SolutionFilter(django_filters.FilterSet):

@@ -215,8 +215,10 @@ def test_every_new_number_links_to_exactly_what_it_counts(agency_client, world):
         listed = _listed(agency_client, figure.url)
         assert len(listed) == figure.value, figure.url
     # And every number link in the new sections is one of those figures.
+    # (from operation to spending; the solutions' figures below are tested with them)
     start = html.index('id="operation-heading"')
-    links = re.findall(r'<a href="([^"]+)">([\d.]+)</a>', html[start:])
+    end = html.index('id="solution-maturity-heading"')
+    links = re.findall(r'<a href="([^"]+)">([\d.]+)</a>', html[start:end])
     assert {unescape(url) for url, _n in links} <= {f.url for f in figures}
     assert len(links) == len(figures)
 
@@ -356,7 +358,8 @@ def test_consultant_share_per_round_and_by_outcome(agency_client, world):
 def test_the_dashboard_tables_are_accessible(agency_client, world):
     html = agency_client.get(reverse("dashboard")).content.decode()
     start = html.index('id="operation-heading"')
-    tables = re.findall(r"<table.*?</table>", html[start:], re.DOTALL)
+    end = html.index('id="solution-maturity-heading"')
+    tables = re.findall(r"<table.*?</table>", html[start:end], re.DOTALL)
     assert len(tables) == 6
     for table in tables:
         assert "<caption" in table

@@ -42,6 +42,9 @@ LANGUAGES = ["da", "en"]
 # switch and logging out.
 FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*\bnovalidate\b", re.IGNORECASE)
 ERRORS_SHOWN = ("is-invalid", "invalid-feedback", "errorlist", 'class="alert alert-danger')
+# The link of the password reset e-mail leads on to the form for the new password, which is
+# shown to the session that opened the link.
+LEADS_ON = re.compile(r"^/password/reset/[^/]+/[^/]+/$")
 
 
 class Pages:
@@ -81,7 +84,7 @@ def _render_every_page(pages: Pages):
         for language in LANGUAGES:
             client = _client(username, language)
             for url in pages_for(role):
-                response = pages.add(f"{role}, {language}: GET {url}", client.get(url))
+                response = pages.add(f"{role}, {language}: GET {url}", _get(client, url)[0])
                 if FORM.search(response.content.decode()):
                     forms.setdefault(url, (role, username))
 
@@ -90,9 +93,11 @@ def _render_every_page(pages: Pages):
     # (`Form(request.POST or None)` leaves a post of nothing unbound).
     for url, (role, username) in forms.items():
         for language in LANGUAGES:
+            client = _client(username, language)
+            target = _get(client, url)[1] if LEADS_ON.match(url) else url
             response = pages.add(
-                f"{role}, {language}: POST {url} (empty, shown with its errors)",
-                _client(username, language).post(url, {"sent-empty": ""}),
+                f"{role}, {language}: POST {target} (empty, shown with its errors)",
+                client.post(target, {"sent-empty": ""}),
             )
             html = response.content.decode()
             assert any(marker in html for marker in ERRORS_SHOWN), f"{url}: no error shown"
@@ -147,6 +152,15 @@ def _render_every_page(pages: Pages):
         if response.status_code == 429:
             break
     pages.add("anonymous, da: POST /login/ once too often (locked out)", response, 429)
+
+
+def _get(client: Client, url: str):
+    """The page at `url` and where it is: the password reset link followed to its form."""
+    if not LEADS_ON.match(url):
+        return client.get(url), url
+    response = client.get(url, follow=True)
+    assert len(response.redirect_chain) <= 1, f"{url}: {response.redirect_chain}"
+    return response, response.redirect_chain[-1][0] if response.redirect_chain else url
 
 
 def _server_error(language: str, error: type[Exception]):

@@ -25,7 +25,12 @@ from projects.models import (
     PhaseKind,
     TrafficLight,
 )
-from projects.selectors.portfolio import dashboard, organisations_leading, portfolio
+from projects.selectors.portfolio import (
+    dashboard,
+    organisations_leading,
+    portfolio,
+    portfolio_rows,
+)
 
 router = Router(tags=["Portfolio (agency)"], auth=AgencyToken())
 # Internal data: no browser or proxy keeps a copy.
@@ -160,7 +165,10 @@ def portfolio_projects(
         organisations=organisations_leading(projects_visible_to(user)),
     )
     response["Cache-Control"] = PRIVATE
-    return page_of(project_filter.qs, paging)
+    # Paged on the projects' own columns; each row's figures computed for this page only.
+    page = page_of(project_filter.qs.values_list("pk", flat=True), paging)
+    page["results"] = portfolio_rows(user, page["results"])
+    return page
 
 
 class Count(Schema):

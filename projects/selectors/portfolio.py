@@ -398,19 +398,24 @@ def _directed(then_down, otherwise) -> Case:
     )
 
 
-def _destination(projects: QuerySet[Project], rounds: list[FundingRound]) -> dict:
+def destination_counts() -> dict:
+    """Counts of projects by benefit realisation and consultants' share, to aggregate by
+    outcome, closing reason and round (see `_destination`)."""
+    return {
+        "n": Count("pk"),
+        **{f"realisation_{v}": Count("pk", filter=c) for v, _label, c in REALISATION_BANDS},
+        **{f"share_{v}": Count("pk", filter=c) for v, _label, c in SHARE_BANDS},
+    }
+
+
+def _destination(
+    projects: QuerySet[Project], rounds: list[FundingRound], project_groups: list[dict]
+) -> dict:
     """Where the pilots ended up, per funding round: operation, the reasons of those that
     did not get there, the benefits measured against their baselines and the consultants'
-    share of the spending. Four queries, grouped by the database."""
-    project_groups = list(
-        projects.order_by()
-        .values("outcome", "closing_reason", round_id=F("funding_round_id"))
-        .annotate(
-            n=Count("pk"),
-            **{f"realisation_{v}": Count("pk", filter=c) for v, _label, c in REALISATION_BANDS},
-            **{f"share_{v}": Count("pk", filter=c) for v, _label, c in SHARE_BANDS},
-        )
-    )
+    share of the spending. `project_groups` holds the `destination_counts` of the projects by
+    outcome, closing reason and round (`round_id`); three more queries, grouped by the
+    database."""
     decision_groups = list(
         current_decisions()
         .filter(project__in=projects.values("pk"))
@@ -671,6 +676,21 @@ def escalated_barriers(projects: QuerySet[Project], *, limit: int = ESCALATED_SH
     )
 
 
+def _summed_by(rows: list[dict], keys: tuple[str, ...], grouped_by: tuple[str, ...]) -> dict:
+    """The counts of grouped rows summed over every group with the same `keys`."""
+    sums: dict[tuple, dict] = {}
+    for row in rows:
+        total = sums.setdefault(tuple(row[key] for key in keys), defaultdict(int))
+        for name, value in row.items():
+            if name not in grouped_by:
+                total[name] += value or 0
+    return sums
+
+
+def _summed(rows: list[dict], keys: tuple[str, ...], grouped_by: tuple[str, ...]) -> dict:
+    return _summed_by(rows, keys, grouped_by).get((), defaultdict(int))
+
+
 def dashboard(user) -> dict:
     """The portfolio in numbers, computed by the database in a fixed number of queries.
     Attention and open barriers count live projects only: a stopped or closed project needs no
@@ -679,14 +699,15 @@ def dashboard(user) -> dict:
     project_ids = projects.values("pk")
     live = ~Q(outcome__in=Outcome.closed_values())
 
-    # The headline counts and the AI Act obligations by risk class in one query: grouped by
-    # risk class, summed here.
-    groups = {
-        row["ai_act_risk_class"]: row
-        for row in projects.order_by()
-        .values("ai_act_risk_class")
+    # The headline counts, the AI Act obligations by risk class and the projects' outcomes,
+    # benefits and consultants' shares by round in one query: grouped by all four, summed
+    # here for each view of them.
+    rows = list(
+        projects.order_by()
+        .values("ai_act_risk_class", "outcome", "closing_reason", round_id=F("funding_round_id"))
         .annotate(
             **obligation_counts(),
+            **destination_counts(),
             total=Count("pk"),
             live=Count("pk", filter=live),
             **{f"outcome_{o.value}": Count("pk", filter=Q(outcome=o)) for o in Outcome},
@@ -701,12 +722,18 @@ def dashboard(user) -> dict:
             escalated=Count("pk", filter=live & Q(Project.objects.escalated_barrier())),
             help=Count("pk", filter=live & Q(help_requested=True)),
         )
+    )
+    grouped_by = ("ai_act_risk_class", "outcome", "closing_reason", "round_id")
+    figures = _summed(rows, (), grouped_by)
+    by_risk_class = {
+        key[0]: sums for key, sums in _summed_by(rows, ("ai_act_risk_class",), grouped_by).items()
     }
-    figures = defaultdict(int)
-    for row in groups.values():
-        for name, value in row.items():
-            if name != "ai_act_risk_class":
-                figures[name] += value
+    project_groups = [
+        {"outcome": outcome, "closing_reason": reason, "round_id": round_id, **sums}
+        for (outcome, reason, round_id), sums in _summed_by(
+            rows, ("outcome", "closing_reason", "round_id"), grouped_by
+        ).items()
+    ]
 
     reached = dict(
         Phase.objects.filter(project__in=project_ids)
@@ -776,6 +803,6 @@ def dashboard(user) -> dict:
         "escalated_barriers": escalated_barriers(projects),
         "stale_after_days": STALE_AFTER_DAYS,
         "money": money,
-        "destination": _destination(projects, money),
-        "obligations": _obligations_by_risk_class(groups),
+        "destination": _destination(projects, money, project_groups),
+        "obligations": _obligations_by_risk_class(by_risk_class),
     }

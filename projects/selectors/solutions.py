@@ -80,41 +80,38 @@ def new_adoption_interest(user) -> list[dict]:
 
 
 def solution_figures() -> dict:
-    """The dashboard's solution figures in two queries: solutions by maturity, and the
+    """The dashboard's solution figures in one query: solutions by maturity, and the
     adoption funnel (how many adoptions ever reached each stage, counting those that went
-    further or stopped later) with the stopped ones by reason."""
-    by_maturity = Solution.objects.aggregate(
-        total=Count("pk"),
-        **{m.value: Count("pk", filter=Q(maturity=m)) for m in SolutionMaturity},
-    )
-    stopped = Q(stage=AdoptionStage.STOPPED)
-    adoptions = Adoption.objects.aggregate(
+    further or stopped later) with the stopped ones by reason. Every adoption belongs to a
+    solution, so counting distinct adoptions over the solutions counts them all."""
+    stopped = Q(adoptions__stage=AdoptionStage.STOPPED)
+    figures = Solution.objects.aggregate(
         total=Count("pk", distinct=True),
-        stopped=Count("pk", distinct=True, filter=stopped),
+        **{m.value: Count("pk", distinct=True, filter=Q(maturity=m)) for m in SolutionMaturity},
+        adoption_total=Count("adoptions", distinct=True),
+        stopped=Count("adoptions", distinct=True, filter=stopped),
         **{
             f"reached_{stage.value}": Count(
-                "pk",
+                "adoptions",
                 distinct=True,
-                filter=Q(stage_changes__stage__in=AdoptionStage.from_stage(stage)),
+                filter=Q(adoptions__stage_changes__stage__in=AdoptionStage.from_stage(stage)),
             )
             for stage in AdoptionStage.funnel()
         },
         **{
             f"reason_{reason.value}": Count(
-                "pk", distinct=True, filter=stopped & Q(stop_reason=reason)
+                "adoptions", distinct=True, filter=stopped & Q(adoptions__stop_reason=reason)
             )
             for reason in StopReason
         },
     )
     return {
-        "total": by_maturity["total"],
-        "maturity": [(m, by_maturity[m.value]) for m in SolutionMaturity],
-        "adoptions": adoptions["total"],
-        "funnel": [(s, adoptions[f"reached_{s.value}"]) for s in AdoptionStage.funnel()],
-        "stopped": adoptions["stopped"],
+        "total": figures["total"],
+        "maturity": [(m, figures[m.value]) for m in SolutionMaturity],
+        "adoptions": figures["adoption_total"],
+        "funnel": [(s, figures[f"reached_{s.value}"]) for s in AdoptionStage.funnel()],
+        "stopped": figures["stopped"],
         "stop_reasons": [
-            (r, adoptions[f"reason_{r.value}"])
-            for r in StopReason
-            if adoptions[f"reason_{r.value}"]
+            (r, figures[f"reason_{r.value}"]) for r in StopReason if figures[f"reason_{r.value}"]
         ],
     }

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from projects.access import invitable_roles
 from projects.models import Invitation, InvitationStatus, Membership, Organisation
 from projects.models.invitations import default_expiry, hash_token
 from projects.services.base import save
@@ -26,8 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 class InvitationUnusable(ValidationError):
-    """The link cannot be used; `code` says why: unknown, expired, accepted, withdrawn or
-    email_mismatch."""
+    """The link cannot be used; `code` says why: unknown, expired, accepted, withdrawn,
+    lapsed (its inviter may no longer give the role) or email_mismatch."""
 
 
 def _unusable(code: str) -> InvitationUnusable:
@@ -38,6 +39,10 @@ def _unusable(code: str) -> InvitationUnusable:
         ),
         "accepted": _("This invitation has already been used. Log in with the account it created."),
         "withdrawn": _("This invitation has been withdrawn by the organisation."),
+        "lapsed": _(
+            "The person who sent this invitation may no longer invite anyone with this role. "
+            "Ask your organisation for a new invitation."
+        ),
         "email_mismatch": _(
             "This invitation is for another e-mail address than the one on your account."
         ),
@@ -140,7 +145,12 @@ def resend_invitation(*, invitation: Invitation, user, site_url: str) -> Invitat
     raw_token = current.issue_token()
     current.expires_at = default_expiry()
     current.send_failed_at = None
-    save(current, update_fields=["token_hash", "expires_at", "send_failed_at", "updated_at"])
+    # Whoever sends it again vouches for it from now on (see `check_usable`).
+    current.invited_by = user
+    save(
+        current,
+        update_fields=["token_hash", "expires_at", "send_failed_at", "invited_by", "updated_at"],
+    )
     link = invitation_link(site_url, raw_token)
     transaction.on_commit(lambda: send_invitation_email(current.pk, link))
     return current
@@ -169,6 +179,10 @@ def check_usable(invitation: Invitation | None) -> Invitation:
     status = invitation.status
     if status != InvitationStatus.PENDING:
         raise _unusable(status)
+    # The inviter's authority is checked when the link is used too, not only when it was
+    # sent: a coordinator who has left (or become a viewer) makes nobody a coordinator.
+    if invitation.role not in invitable_roles(invitation.invited_by, invitation.organisation):
+        raise _unusable("lapsed")
     return invitation
 
 

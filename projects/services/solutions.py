@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.access import lessons_visible_to, projects_changeable_by
-from projects.models import Adoption, Solution
+from projects.access import projects_changeable_by
+from projects.models import Adoption, LessonLearned, Solution
 from projects.services.base import check_version, save
 from projects.services.notifications import notify_adoption_interest
 
@@ -47,8 +47,13 @@ def _set_links(solution: Solution, *, editor, projects, lessons) -> None:
     if lessons is not None:
         chosen = {lesson.pk for lesson in lessons}
         current = set(solution.lessons.values_list("pk", flat=True))
+        # As the form offers them: the lessons of the projects the editor may change. A
+        # lesson of another project (shared with the portfolio, say) is neither linked nor
+        # unlinked by them.
         allowed = set(
-            lessons_visible_to(editor).filter(pk__in=chosen | current).values_list("pk", flat=True)
+            LessonLearned.objects.filter(
+                project__in=projects_changeable_by(editor).values("pk"), pk__in=chosen | current
+            ).values_list("pk", flat=True)
         )
         solution.lessons.set(
             _links(

@@ -22,6 +22,7 @@ from projects.selectors.portfolio import (
     portfolio_rows,
     with_row_figures,
 )
+from projects.selectors.solutions import solution_figures
 
 READ_ONLY = ("GET", "HEAD")
 
@@ -89,7 +90,11 @@ def export_xlsx(request):
 @user_permission("can_view_dashboard", methods=READ_ONLY)
 def dashboard(request):
     # The same figures for every agency user: computed once per state of the database.
-    figures, cache = kept("dashboard", "agency", lambda: dashboard_figures(request.user))
+    figures, cache = kept(
+        "dashboard",
+        "agency",
+        lambda: {**dashboard_figures(request.user), "solutions": solution_figures()},
+    )
     context = {**figures, "max_funnel": max([n for _kind, n in figures["funnel"]] + [1])}
     response = render(request, "projects/dashboard.html", context)
     response["X-Cache"] = cache

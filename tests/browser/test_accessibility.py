@@ -8,7 +8,24 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from projects.models import Barrier, BenefitMeasurement, LegalQuestion, Project, ReviewNote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from projects.models import (
+    Adoption,
+    Barrier,
+    BenefitMeasurement,
+    Invitation,
+    LegalQuestion,
+    Project,
+    RegisterRecord,
+    ReviewNote,
+    Role,
+    Solution,
+)
+from projects.models.invitations import hash_token
 from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.browser.contrast import contrast_problems
 
@@ -41,12 +58,55 @@ def pages_for(role: str) -> list[str]:
         question="Må vi bruge borgernes henvendelser til at træne modellen?",
         defaults={"legal_area": "gdpr", "asked_to": "datatilsynet"},
     )[0]
+    obligation = project.obligations.first()
+    # The public register: a published record, and one waiting for the agency's review.
+    published = RegisterRecord.objects.get(
+        project__title="Intelligent fordeling og journalisering af mails"
+    )
+    submitted = RegisterRecord.objects.get(project__title="PLAI – planlægning i hjemmeplejen")
+    own_solution = Solution.objects.get(title="DPIA-skabelon til AI-journalisering")
+    other_solution = Solution.objects.get(title="AI Aktindsigt")
+    adoption = Adoption.objects.filter(solution__title="Intelligent flådestyring").first()
     base = f"/projects/{project.pk}"
-    reader = ["/projects/", f"{base}/", f"{base}/history/", "/lessons/", "/legal/", "/password/"]
+    reader = [
+        "/projects/",
+        f"{base}/",
+        f"{base}/operation/",
+        f"{base}/rules/",
+        f"{base}/history/",
+        "/lessons/",
+        "/legal/",
+        "/password/",
+        "/solutions/",
+        f"/solutions/{own_solution.pk}/",
+        "/account/notifications/",
+    ]
     return {
-        "anonymous": ["/login/"],
+        "anonymous": [
+            "/login/",
+            "/register/",
+            "/register/?q=mails&status=in_use",
+            f"/register/{published.pk}/",
+            "/password/reset/",
+            "/password/reset/sent/",
+            _password_reset_link("aalborg-laeser"),
+            "/password/reset/MQ/not-a-token/",
+            "/password/reset/complete/",
+            f"/invitations/{_invitation_token()}/",
+        ],
         "coordinator": [
             *reader,
+            f"{base}/obligations/{obligation.pk}/edit/",
+            f"{base}/register/",
+            f"{base}/register/edit/",
+            f"/projects/{published.project_id}/register/",
+            "/solutions/?q=dpia",
+            "/solutions/new/",
+            f"/solutions/{own_solution.pk}/edit/",
+            f"/solutions/{other_solution.pk}/",
+            f"/solutions/{other_solution.pk}/adopt/",
+            "/invitations/",
+            "/invitations/new/",
             f"{base}/edit/",
             f"{base}/updates/new/",
             f"{base}/phase/decide/",
@@ -81,9 +141,48 @@ def pages_for(role: str) -> list[str]:
             "/portfolio/decisions/",
             "/portfolio/decisions/?decision=not_to",
             "/portfolio/legal-questions/",
+            "/register/review/",
+            f"/projects/{submitted.project_id}/register/",
+            f"/projects/{submitted.project_id}/register/return/",
+            "/api/v1/docs",
+            "/account/api-tokens/",
         ],
-        "administrator": ["/projects/?archived=1", "/dashboard/", f"{base}/"],
+        "administrator": [
+            "/projects/?archived=1",
+            "/dashboard/",
+            f"{base}/",
+            f"{base}/operation/",
+            f"{base}/rules/",
+            "/invitations/",
+            "/invitations/new/",
+            f"/solutions/{adoption.solution_id}/",
+            f"/solutions/{adoption.solution_id}/adoptions/{adoption.pk}/",
+        ],
     }[role]
+
+
+def _password_reset_link(username: str) -> str:
+    """The link of the password reset e-mail; it leads on to the form for the new password."""
+    user = get_user_model().objects.get(username=username)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"/password/reset/{uid}/{default_token_generator.make_token(user)}/"
+
+
+INVITATION_TOKEN = "invitation-for-the-accessibility-check"
+
+
+def _invitation_token() -> str:
+    """The token of an open invitation to a new colleague (the link of its e-mail)."""
+    Invitation.objects.get_or_create(
+        token_hash=hash_token(INVITATION_TOKEN),
+        defaults={
+            "email": "ny.kollega@example.org",
+            "organisation": Project.objects.get(title="Smartmail – udbredelse").lead_organisation,
+            "role": Role.VIEWER,
+            "invited_by": get_user_model().objects.get(username="norddjurs-koordinator"),
+        },
+    )
+    return INVITATION_TOKEN
 
 
 USERS = {

@@ -177,9 +177,14 @@ def test_a_participant_records_its_own_go_live_and_the_agency_sees_it_at_once(
     page = new_page()
     log_in(page, "syddjurs-koordinator")
     open_project(page, project.title)
+    expect(page.get_by_role("link", name="Redigér projekt")).to_have_count(0)
+    page.get_by_role("navigation", name="Projektets sider").get_by_role(
+        "link", name="Drift og gevinster"
+    ).click()
+    expect(page).to_have_url(re.compile(rf"/projects/{project.pk}/operation/$"))
+    expect(page.locator("#operation")).to_be_visible()
     decisions = page.locator("#operation").locator("xpath=following::table[1]")
     expect(decisions.get_by_role("link", name=re.compile("Aalborg Kommune"))).to_have_count(0)
-    expect(page.get_by_role("link", name="Redigér projekt")).to_have_count(0)
     page.get_by_role("link", name=re.compile(r"^Ret beslutning\s*:\s*Syddjurs Kommune$")).click()
     page.get_by_label("Sat i drift").check()
     page.get_by_label("Besluttet den").fill("2026-10-01")
