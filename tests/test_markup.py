@@ -1,10 +1,11 @@
 """Every page the app renders is valid HTML by the W3C Nu HTML Checker (vnu.jar).
 
 The pages are those the accessibility test visits for each role (tests/browser/
-test_accessibility.py, pages_for) in Danish and English, every form there sent back empty so
-that it is shown with its errors, the login page with a wrong password, the error pages (404,
-403, the CSRF failure, 500 and the 503 of a database outage) and the lock-out page. They are
-rendered by the test client into files and checked by one run of the checker.
+test_accessibility.py, pages_for; the password reset link followed to the form it leads to)
+in Danish and English, every form there sent back empty so that it is shown with its errors,
+the login page with a wrong password, the error pages (404, 403, the CSRF failure, 500 and the
+503 of a database outage) and the lock-out page. They are rendered by the test client into
+files and checked by one run of the checker.
 
 Errors fail the test. The checker's warnings (its "info" messages of subtype "warning") do not:
 they are counted in test-results/markup-summary.json. Java and the checker are required, not

@@ -7,7 +7,6 @@ import json
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
