@@ -805,7 +805,8 @@ def test_who_reads_legal_questions(client, world, persona):
     assert "Må data deles med leverandøren?" in library
     assert ("Er modellen omfattet af forordningen?" in library) == (persona in readers)
     assert (world.legal_question.question in library) == (persona in readers)
-    page = client.get(reverse("project_detail", args=[world.project.pk]))
+    # On the project's page of AI Act obligations and legal questions.
+    page = client.get(reverse("project_rules", args=[world.project.pk]))
     if persona in readers:
         assert "Er modellen omfattet af forordningen?" in page.content.decode()
     else:
