@@ -108,7 +108,7 @@ def targets(environment: dict[str, str]) -> list[tuple[str, str, str | None]]:
         user = get_user_model().objects.get(username=username)
         store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "projects.backends.PasswordBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

@@ -481,7 +481,7 @@ def sessions() -> dict[str, str]:
     for persona, user in workload.users().items():
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "projects.backends.PasswordBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         cookies[persona] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
