@@ -45,6 +45,9 @@ def test_administrator_adds_a_user_with_organisation_and_role_in_one_step(
     screenshot(page, "user-list")
 
     page.get_by_role("link", name="Tilføj bruger").click()
+    # The admin's script sets up the password fields when the page has loaded; typing before
+    # that is undone by it on a slow machine.
+    page.wait_for_load_state("load")
     page.get_by_label("Brugernavn").fill("mette-norddjurs")
     page.get_by_label(PASSWORD_LABEL).fill(NEW_PASSWORD)
     page.get_by_label("Bekræftelse af adgangskode").fill(NEW_PASSWORD)
