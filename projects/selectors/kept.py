@@ -23,7 +23,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 _lock = threading.Lock()
-_kept: dict[tuple, tuple[str, Any]] = {}
+_kept: dict[tuple, tuple[tuple, Any]] = {}
 
 HIT, MISS, OFF = "hit", "miss", "off"
 
@@ -40,18 +40,19 @@ def kept(name: str, scope: str, compute: Callable[[], Any]) -> tuple[Any, str]:
     the data, the language and the date, which are part of the key."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return compute(), OFF
-    key = (name, scope, translation.get_language(), timezone.localdate())
-    snapshot = _snapshot()
+    # One entry per figures and language: a new snapshot or a new day replaces it.
+    key = (name, scope, translation.get_language())
+    state = (_snapshot(), timezone.localdate())
     with _lock:
         found = _kept.get(key)
-    if found is not None and found[0] == snapshot:
+    if found is not None and found[0] == state:
         return found[1], HIT
     value = compute()
     # Kept only when no transaction ended (and none began writing) while the figures were
     # computed: then every query saw the data of that one snapshot.
-    if _snapshot() == snapshot:
+    if _snapshot() == state[0]:
         with _lock:
-            _kept[key] = (snapshot, value)
+            _kept[key] = (state, value)
     return value, MISS
 
 
