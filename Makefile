@@ -59,8 +59,11 @@ java:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; } || \
 	  echo "Java is missing: install Debian's default-jre-headless package to run the markup test."
 
+# The tests run in one process per core (pytest-xdist), each file's tests in one process so
+# that rows made once for a file are made once; TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: setup chromium java
-	SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0 $(BIN)/pytest $(PYTEST_ARGS)
+	SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

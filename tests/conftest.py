@@ -1,7 +1,11 @@
-import pytest
+from io import StringIO
 
-from projects.models import Role
-from tests import factories
+import pytest
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+from projects.models import Obligation, Role
+from tests import personas
 from tests.mail_server import mail_server  # noqa: F401 (a fixture)
 
 
@@ -9,8 +13,7 @@ from tests.mail_server import mail_server  # noqa: F401 (a fixture)
 def _test_server_settings(settings):
     # Tests speak plain HTTP to the test client; production redirects to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
-    # Hashing strength is not under test; the default hasher makes each login cost 0.3 s.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = personas.TEST_HASHERS
     # The manifest storage needs `collectstatic`; tests render templates without it.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -18,67 +21,77 @@ def _test_server_settings(settings):
     }
 
 
+def _catalogue_after_a_flush(sender, using, **kwargs):
+    """The database is emptied after each test that commits (a flush), the AI Act obligation
+    catalogue that the migrations load included; the flush then signals `post_migrate`, as
+    `migrate` does, and the catalogue is loaded again. So every test finds the database as
+    migrated, whichever tests ran before it in the same process."""
+    if sender.label == "projects" and not Obligation.objects.using(using).exists():
+        call_command("load_obligations", stdout=StringIO())
+
+
+post_migrate.connect(_catalogue_after_a_flush, dispatch_uid="tests-obligation-catalogue")
+
+
 @pytest.fixture
 def norddjurs(db):
-    return factories.OrganisationFactory(name="Norddjurs Kommune", short_code="707")
+    return personas.norddjurs()
 
 
 @pytest.fixture
 def syddjurs(db):
-    return factories.OrganisationFactory(name="Syddjurs Kommune", short_code="706")
+    return personas.syddjurs()
 
 
 @pytest.fixture
 def aarhus(db):
-    return factories.OrganisationFactory(name="Aarhus Kommune", short_code="751")
+    return personas.aarhus()
 
 
 @pytest.fixture
 def agency(db):
-    return factories.AgencyFactory(name="Digitaliseringsstyrelsen")
+    return personas.agency()
 
 
 @pytest.fixture
 def coordinator(norddjurs):
     """Coordinator of the lead organisation of `project`."""
-    return factories.MembershipFactory(organisation=norddjurs, role=Role.COORDINATOR).user
+    return personas.member(norddjurs, Role.COORDINATOR)
 
 
 @pytest.fixture
 def viewer(norddjurs):
-    return factories.MembershipFactory(organisation=norddjurs, role=Role.VIEWER).user
+    return personas.member(norddjurs, Role.VIEWER)
 
 
 @pytest.fixture
 def participant(syddjurs):
     """Coordinator of an organisation that takes part in `project`."""
-    return factories.MembershipFactory(organisation=syddjurs, role=Role.COORDINATOR).user
+    return personas.member(syddjurs, Role.COORDINATOR)
 
 
 @pytest.fixture
 def participant_viewer(syddjurs):
     """Viewer of an organisation that takes part in `project`."""
-    return factories.MembershipFactory(organisation=syddjurs, role=Role.VIEWER).user
+    return personas.member(syddjurs, Role.VIEWER)
 
 
 @pytest.fixture
 def outsider(aarhus):
     """Coordinator of an unrelated organisation."""
-    return factories.MembershipFactory(organisation=aarhus, role=Role.COORDINATOR).user
+    return personas.member(aarhus, Role.COORDINATOR)
 
 
 @pytest.fixture
 def reviewer(agency):
-    return factories.MembershipFactory(organisation=agency, role=Role.REVIEWER).user
+    return personas.member(agency, Role.REVIEWER)
 
 
 @pytest.fixture
 def administrator(agency):
-    return factories.MembershipFactory(organisation=agency, role=Role.ADMINISTRATOR).user
+    return personas.member(agency, Role.ADMINISTRATOR)
 
 
 @pytest.fixture
 def project(norddjurs, syddjurs):
-    return factories.ProjectFactory(
-        title="Intelligent journalisering", lead_organisation=norddjurs, participants=[syddjurs]
-    )
+    return personas.lead_project(norddjurs, syddjurs)

@@ -5,6 +5,7 @@ ended while they were computed. PostgreSQL only: SQLite computes them every time
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from projects import services
 from projects.models import TrafficLight
@@ -26,6 +27,19 @@ def _nothing_kept():
     kept_module.forget()
 
 
+def _quietly(step, attempts=50):
+    """`step()`'s result from a run during which no transaction ended anywhere in the
+    PostgreSQL cluster: another process's write (another test worker's) changes the snapshot
+    and rightly makes figures recomputed, so such a run is repeated."""
+    for _ in range(attempts):
+        kept_module.forget()
+        before = kept_module._snapshot()
+        result = step()
+        if kept_module._snapshot() == before:
+            return result
+    pytest.fail(f"other processes wrote to the database during each of {attempts} runs")
+
+
 def _dashboard(client):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200
@@ -35,12 +49,18 @@ def _dashboard(client):
 def test_the_dashboard_is_kept_until_a_write_commits(client, reviewer, coordinator, project):
     factories.PhaseFactory(project=project)
     client.force_login(reviewer)
-    assert _dashboard(client) == ("miss", 0)
-    assert _dashboard(client) == ("hit", 0)
+    assert _quietly(lambda: [_dashboard(client), _dashboard(client)]) == [
+        ("miss", 0),
+        ("hit", 0),
+    ]
     update = factories.StatusUpdateFactory.build(project=project, overall_status=TrafficLight.RED)
     services.log_status_update(update=update, author=coordinator)
+    # The write made the figures kept before it stale: they are computed again.
     assert _dashboard(client) == ("miss", 1)
-    assert _dashboard(client) == ("hit", 1)
+    assert _quietly(lambda: [_dashboard(client), _dashboard(client)]) == [
+        ("miss", 1),
+        ("hit", 1),
+    ]
 
 
 def test_figures_computed_while_a_transaction_ended_are_not_kept(reviewer, project):
@@ -58,18 +78,23 @@ def test_figures_computed_while_a_transaction_ended_are_not_kept(reviewer, proje
     def quiet():
         return "same"
 
-    assert kept_module.kept("quiet", "test", quiet) == ("same", "miss")
-    assert kept_module.kept("quiet", "test", quiet) == ("same", "hit")
+    assert _quietly(
+        lambda: [kept_module.kept("quiet", "test", quiet), kept_module.kept("quiet", "test", quiet)]
+    ) == [("same", "miss"), ("same", "hit")]
 
 
 def test_figures_are_kept_by_scope_and_language(reviewer):
-    assert kept_module.kept("figures", "a", lambda: "a")[1] == "miss"
-    assert kept_module.kept("figures", "b", lambda: "b") == ("b", "miss")
-    assert kept_module.kept("figures", "a", lambda: "other") == ("a", "hit")
-    from django.utils import translation
+    def step():
+        found = [
+            kept_module.kept("figures", "a", lambda: "a"),
+            kept_module.kept("figures", "b", lambda: "b"),
+            kept_module.kept("figures", "a", lambda: "other"),
+        ]
+        with translation.override("en"):
+            found.append(kept_module.kept("figures", "a", lambda: "en"))
+        return found
 
-    with translation.override("en"):
-        assert kept_module.kept("figures", "a", lambda: "en") == ("en", "miss")
+    assert _quietly(step) == [("a", "miss"), ("b", "miss"), ("a", "hit"), ("en", "miss")]
 
 
 def test_inside_a_transaction_nothing_is_kept(reviewer):

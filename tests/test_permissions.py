@@ -2,6 +2,7 @@
 refused POST changed nothing. The URL list comes from the URL configuration, so a new
 page without an entry here fails `test_every_url_has_a_case`."""
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +19,7 @@ from projects.models import (
     PhaseKind,
 )
 from projects.services.api_tokens import create_api_token
-from tests import factories, payloads, register_factories, solution_factories
+from tests import factories, payloads, personas, register_factories, solution_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +104,7 @@ class World:
 INVITATION_TOKEN = "matrix-invitation-token"
 
 
-@pytest.fixture
-def world(
+def build_world(
     project,
     norddjurs,
     syddjurs,
@@ -116,6 +116,7 @@ def world(
     participant,
     participant_viewer,
     outsider,
+    **_others,
 ):
     """The shared personas of tests/conftest.py around one project with a record of each kind."""
     factories.PhaseFactory(project=project, kind=PhaseKind.CLARIFICATION)
@@ -167,6 +168,19 @@ def world(
     # The agency administrator's own API token (revoked in the matrix).
     world.api_token = create_api_token(user=administrator, name="Porteføljeudtræk").token
     return world
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world is made once for the module's many tests; each test's writes are undone."""
+    with personas.module_rows(django_db_blocker):
+        yield build_world(**personas.everyone())
+
+
+@pytest.fixture
+def world(module_world, db):
+    """A copy of the world's objects for the test to change as it likes."""
+    return copy.deepcopy(module_world)
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ def _shape(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + "?" + "&".join(keys)
 
 
-SKIP = re.compile(r"^/(admin|static|logout|health)/|/export\.|/withdraw/|/restore/|/archive/")
+SKIP = re.compile(r"^/(admin|static|logout|health|api)/|/export\.|/withdraw/|/restore/|/archive/")
 
 
 def _crawl(page, start: str, limit: int = 60) -> set[str]:
