@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from projects import exports
@@ -89,16 +90,19 @@ def export_xlsx(request):
 
 @user_permission("can_view_dashboard", methods=READ_ONLY)
 def dashboard(request):
-    # The same figures for every agency user: computed once per state of the database.
-    figures, cache = kept(
-        "dashboard",
-        "agency",
-        lambda: {**dashboard_figures(request.user), "solutions": solution_figures()},
-    )
-    context = {**figures, "max_funnel": max([n for _kind, n in figures["funnel"]] + [1])}
-    response = render(request, "projects/dashboard.html", context)
+    # The same figures for every agency user, and so the same tables: computed and rendered
+    # once per state of the database (and language and day); only the page around them is
+    # rendered for the user.
+    (figures, figures_html), cache = kept("dashboard", "agency", lambda: _dashboard(request.user))
+    response = render(request, "projects/dashboard.html", {**figures, "figures_html": figures_html})
     response["X-Cache"] = cache
     return response
+
+
+def _dashboard(user) -> tuple[dict, str]:
+    figures = {**dashboard_figures(user), "solutions": solution_figures()}
+    context = {**figures, "max_funnel": max([n for _kind, n in figures["funnel"]] + [1])}
+    return figures, render_to_string("projects/includes/dashboard_figures.html", context)
 
 
 @user_permission("can_view_dashboard", methods=READ_ONLY)
