@@ -98,3 +98,15 @@ def test_settings_refuse_a_malformed_debug_flag():
     result = _check_settings(DEBUG="perhaps", SECRET_KEY="x" * 50)
     assert result.returncode != 0
     assert "DEBUG='perhaps' is not a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_queries_just_in_time():
+    """The settings turn PostgreSQL's JIT off for the application's connections."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
