@@ -1,16 +1,17 @@
 """Figures kept per state of the database (projects/selectors/kept.py): kept only while the
-data is the same, recomputed after any committed write, and never kept when a transaction
-ended while they were computed. PostgreSQL only: SQLite computes them every time."""
+data is the same, recomputed after any committed write, and computed in one snapshot however
+many writes commit meanwhile. PostgreSQL only: SQLite computes them every time."""
 
 import re
+import threading
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
 from projects import services
-from projects.models import TrafficLight
+from projects.models import Organisation, TrafficLight
 from projects.selectors import kept as kept_module
 from tests import factories
 
@@ -69,17 +70,33 @@ def test_the_dashboard_is_kept_until_a_write_commits(client, reviewer, coordinat
     ]
 
 
-def test_figures_computed_while_a_transaction_ended_are_not_kept(reviewer, project):
-    calls = []
+def _commit_elsewhere(name):
+    """Another connection's write (another request's), committed now."""
 
+    def write():
+        try:
+            factories.OrganisationFactory(name=name)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join()
+
+
+def test_figures_are_those_of_one_snapshot_while_writes_commit(reviewer, project):
     def compute():
-        calls.append(1)
+        before = Organisation.objects.count()
         # Another request's write commits while the figures are being computed.
-        factories.OrganisationFactory(name=f"Kommune {len(calls)}")
-        return len(calls)
+        _commit_elsewhere(f"Kommune {before}")
+        return before, Organisation.objects.count()
 
-    assert kept_module.kept("figures", "test", compute) == (1, "miss")
-    assert kept_module.kept("figures", "test", compute) == (2, "miss")
+    # Every query of the figures saw the data of the first one: the numbers agree.
+    (before, after), state = kept_module.kept("figures", "test", compute)
+    assert (state, after) == ("miss", before)
+    # The write ended a transaction: the snapshot is new, the figures are computed again.
+    (again, after), state = kept_module.kept("figures", "test", compute)
+    assert (state, again, after) == ("miss", before + 1, before + 1)
 
     def quiet():
         return "same"
@@ -87,6 +104,16 @@ def test_figures_computed_while_a_transaction_ended_are_not_kept(reviewer, proje
     assert _quietly(
         lambda: [kept_module.kept("quiet", "test", quiet), kept_module.kept("quiet", "test", quiet)]
     ) == [("same", "miss"), ("same", "hit")]
+
+
+def test_figures_are_computed_without_writing(reviewer):
+    with pytest.raises(DatabaseError, match="read-only transaction"):
+        kept_module.kept("figures", "test", lambda: factories.OrganisationFactory(name="X"))
+    assert not Organisation.objects.filter(name="X").exists()
+    # The connection writes again as before.
+    with transaction.atomic():
+        factories.OrganisationFactory(name="Y")
+    assert Organisation.objects.filter(name="Y").exists()
 
 
 def test_figures_are_kept_by_scope_and_language(reviewer):
@@ -104,8 +131,6 @@ def test_figures_are_kept_by_scope_and_language(reviewer):
 
 
 def test_inside_a_transaction_nothing_is_kept(reviewer):
-    from django.db import transaction
-
     with transaction.atomic():
         assert kept_module.kept("figures", "a", lambda: 1) == (1, "off")
         assert kept_module.kept("figures", "a", lambda: 2) == (2, "off")

@@ -7,8 +7,9 @@ equal snapshots see the same finished transactions and so the same rows: figures
 one snapshot are exact for every later request that finds the database in an equal one. Any
 write anywhere ends a transaction and changes the snapshot, so nothing kept is ever older than
 the last write, and no write has anything to update or invalidate: writers never meet on a
-shared row. The figures are kept only when the snapshot is the same after they were computed as
-before: then each of their queries saw that snapshot's data.
+shared row. The figures are computed in a read-only REPEATABLE READ transaction, whose queries
+all see the data of its first one: they are exact for the snapshot read first, whatever
+commits while they are computed.
 
 SQLite has no such snapshot, and a request inside a transaction of its own (a test wrapped in
 one, for example) sees its own uncommitted writes, which no snapshot tells: both compute the
@@ -16,10 +17,11 @@ figures every time.
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 _lock = threading.Lock()
@@ -34,6 +36,25 @@ def _snapshot() -> str:
         return cursor.fetchone()[0]
 
 
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """A read-only transaction in which every query sees the data of its first one
+    (REPEATABLE READ): figures computed in it are those of one snapshot, however many writes
+    commit meanwhile. Set on psycopg's connection, as Django sets the isolation level from
+    the database's OPTIONS, so that the transaction begins with its level (no query more)."""
+    from psycopg import IsolationLevel
+
+    connection.ensure_connection()
+    raw = connection.connection
+    level, read_only = raw.isolation_level, raw.read_only
+    raw.isolation_level, raw.read_only = IsolationLevel.REPEATABLE_READ, True
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        raw.isolation_level, raw.read_only = level, read_only
+
+
 def kept(name: str, scope: str, compute: Callable[[], Any]) -> tuple[Any, str]:
     """`compute()`'s result and whether it was kept (HIT), computed now (MISS) or cannot be
     kept here (OFF). `scope` names whose figures they are: they must depend on nothing but
@@ -42,17 +63,18 @@ def kept(name: str, scope: str, compute: Callable[[], Any]) -> tuple[Any, str]:
         return compute(), OFF
     # One entry per figures and language: a new snapshot or a new day replaces it.
     key = (name, scope, translation.get_language())
-    state = (_snapshot(), timezone.localdate())
-    with _lock:
-        found = _kept.get(key)
-    if found is not None and found[0] == state:
-        return found[1], HIT
-    value = compute()
-    # Kept only when no transaction ended (and none began writing) while the figures were
-    # computed: then every query saw the data of that one snapshot.
-    if _snapshot() == state[0]:
+    # The snapshot is read, and the figures computed, in one transaction that sees one
+    # snapshot throughout: what is kept is exact for that snapshot, even when a write
+    # committed while it was computed, and is used only while the database is unchanged.
+    with _one_snapshot():
+        state = (_snapshot(), timezone.localdate())
         with _lock:
-            _kept[key] = (state, value)
+            found = _kept.get(key)
+        if found is not None and found[0] == state:
+            return found[1], HIT
+        value = compute()
+    with _lock:
+        _kept[key] = (state, value)
     return value, MISS
 
 

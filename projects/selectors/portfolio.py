@@ -735,32 +735,41 @@ def dashboard(user) -> dict:
         ).items()
     ]
 
-    reached = dict(
+    # The phases the projects reached (the funnel) and the projects with open and resolved
+    # barriers by category and phase, each project counted once a cell: one query of two
+    # parts, the phases' rows marked by an empty state.
+    reached = (
         Phase.objects.filter(project__in=project_ids)
-        .values("kind")
+        .values(category=F("kind"), phase=Value(""), state=Value(""))
         .annotate(n=Count("project", distinct=True))
-        .values_list("kind", "n")
+        .order_by()
     )
-    funnel = [(kind, reached.get(kind.value, 0)) for kind in PhaseKind]
-
     # Open barriers of stopped or closed projects are counted in neither column, as the
     # portfolio list leaves them out of "open" unless asked to include closed projects.
     is_open = Q(status__in=BarrierStatus.open_values())
     cells = (
         Barrier.objects.filter(project__in=project_ids)
-        .annotate(
+        .values(
+            "category",
+            "phase",
             state=Case(
                 When(
                     is_open & ~Q(project__outcome__in=Outcome.closed_values()), then=Value("open")
                 ),
                 When(~is_open, then=Value("resolved")),
-                default=Value(""),
-            )
+                default=Value("none"),
+            ),
         )
-        .values("category", "phase", "state")
         .annotate(n=Count("project", distinct=True))
+        .order_by()
     )
-    barrier_counts = {(c["category"], c["phase"], c["state"]): c["n"] for c in cells}
+    barrier_counts, phase_counts = {}, {}
+    for cell in cells.union(reached, all=True):
+        if cell["state"]:
+            barrier_counts[cell["category"], cell["phase"], cell["state"]] = cell["n"]
+        else:
+            phase_counts[cell["category"]] = cell["n"]
+    funnel = [(kind, phase_counts.get(kind.value, 0)) for kind in PhaseKind]
     barrier_rows = [
         (
             category,
