@@ -609,23 +609,34 @@ def _spending_row(label, projects: list[dict], spending: list[dict], params: dic
     }
 
 
-def obligation_counts() -> dict:
-    """Counts of projects with at least one current AI Act obligation in each status, and with
-    an overdue one (among projects neither stopped nor closed, as the list filters them), to
-    aggregate by risk class (see `_obligations_by_risk_class`)."""
-    live = ~Q(outcome__in=Outcome.closed_values())
-    return {
-        **{
-            f"obligation_{status.value}": Count("pk", filter=has_obligations(status.value))
-            for status in ObligationStatus
-        },
-        "obligation_overdue": Count("pk", filter=live & has_obligations("overdue")),
-    }
+def obligation_cells(projects: QuerySet[Project]) -> list[QuerySet]:
+    """Counts of `projects` with at least one current AI Act obligation in each status, and
+    with an overdue one (among projects neither stopped nor closed, as the list filters them),
+    by risk class: parts of the dashboard's union of cells (category: the risk class, phase:
+    the status or "overdue", state: "obligation"). One pass over the obligations each, rather
+    than a look into every project's obligations for every status."""
+
+    def cells(obligations, phase) -> QuerySet:
+        return (
+            obligations.values(
+                category=F("project__ai_act_risk_class"), phase=phase, state=Value("obligation")
+            )
+            .annotate(n=Count("project", distinct=True))
+            .order_by()
+        )
+
+    return [
+        cells(ProjectObligation.objects.current().filter(project__in=projects), F("status")),
+        cells(
+            ProjectObligation.objects.overdue().filter(project__in=projects.live()),
+            Value("overdue"),
+        ),
+    ]
 
 
 def _obligations_by_risk_class(groups: dict[str, dict]) -> dict:
     """Projects by AI Act risk class with at least one current obligation in each status, and
-    with an overdue one: `groups` holds the `obligation_counts` of each risk class. Projects
+    with an overdue one: `groups` holds the `obligation_cells` of each risk class. Projects
     are counted, not obligations, so that each number is the length of the list it links to;
     a project with obligations in several statuses counts in each."""
     statuses = list(ObligationStatus)
@@ -699,14 +710,12 @@ def dashboard(user) -> dict:
     project_ids = projects.values("pk")
     live = ~Q(outcome__in=Outcome.closed_values())
 
-    # The headline counts, the AI Act obligations by risk class and the projects' outcomes,
-    # benefits and consultants' shares by round in one query: grouped by all four, summed
-    # here for each view of them.
+    # The headline counts and the projects' outcomes, benefits and consultants' shares by
+    # round in one query: grouped by all three, summed here for each view of them.
     rows = list(
         projects.order_by()
-        .values("ai_act_risk_class", "outcome", "closing_reason", round_id=F("funding_round_id"))
+        .values("outcome", "closing_reason", round_id=F("funding_round_id"))
         .annotate(
-            **obligation_counts(),
             **destination_counts(),
             total=Count("pk"),
             live=Count("pk", filter=live),
@@ -719,15 +728,20 @@ def dashboard(user) -> dict:
                 filter=Q(outcome=Outcome.ONGOING)
                 & Project.objects.stale_condition(STALE_AFTER_DAYS),
             ),
-            escalated=Count("pk", filter=live & Q(Project.objects.escalated_barrier())),
+            # The escalated projects as one set the database hashes, rather than a look
+            # into each project's barriers.
+            escalated=Count(
+                "pk",
+                filter=live
+                & Q(pk__in=Barrier.objects.open().filter(escalated=True).values("project_id")),
+            ),
             help=Count("pk", filter=live & Q(help_requested=True)),
+            grant=Sum("grant_dkk"),
+            budget=Sum("total_budget_dkk"),
         )
     )
-    grouped_by = ("ai_act_risk_class", "outcome", "closing_reason", "round_id")
+    grouped_by = ("outcome", "closing_reason", "round_id")
     figures = _summed(rows, (), grouped_by)
-    by_risk_class = {
-        key[0]: sums for key, sums in _summed_by(rows, ("ai_act_risk_class",), grouped_by).items()
-    }
     project_groups = [
         {"outcome": outcome, "closing_reason": reason, "round_id": round_id, **sums}
         for (outcome, reason, round_id), sums in _summed_by(
@@ -735,9 +749,10 @@ def dashboard(user) -> dict:
         ).items()
     ]
 
-    # The phases the projects reached (the funnel) and the projects with open and resolved
-    # barriers by category and phase, each project counted once a cell: one query of two
-    # parts, the phases' rows marked by an empty state.
+    # The phases the projects reached (the funnel), the projects with open and resolved
+    # barriers by category and phase, and those with AI Act obligations in each status by
+    # risk class, each project counted once a cell: one query of four parts, the phases'
+    # rows marked by an empty state.
     reached = (
         Phase.objects.filter(project__in=project_ids)
         .values(category=F("kind"), phase=Value(""), state=Value(""))
@@ -764,8 +779,11 @@ def dashboard(user) -> dict:
         .order_by()
     )
     barrier_counts, phase_counts = {}, {}
-    for cell in cells.union(reached, all=True):
-        if cell["state"]:
+    by_risk_class: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for cell in cells.union(reached, *obligation_cells(projects), all=True):
+        if cell["state"] == "obligation":
+            by_risk_class[cell["category"]][f"obligation_{cell['phase']}"] = cell["n"]
+        elif cell["state"]:
             barrier_counts[cell["category"], cell["phase"], cell["state"]] = cell["n"]
         else:
             phase_counts[cell["category"]] = cell["n"]
@@ -792,13 +810,14 @@ def dashboard(user) -> dict:
         .order_by("last_status_on", "pk")[:15]
     )
 
-    money = list(
-        FundingRound.objects.annotate(
-            projects_count=Count("projects", filter=Q(projects__in=project_ids)),
-            grant=Sum("projects__grant_dkk", filter=Q(projects__in=project_ids)),
-            budget=Sum("projects__total_budget_dkk", filter=Q(projects__in=project_ids)),
-        ).order_by("year", "name")
-    )
+    # Each round's projects, grants and budgets, summed from the grouped counts above.
+    by_round = _summed_by(rows, ("round_id",), grouped_by)
+    money = list(FundingRound.objects.order_by("year", "name"))
+    for funding_round in money:
+        sums = by_round.get((funding_round.pk,))
+        funding_round.projects_count = sums["total"] if sums else 0
+        funding_round.grant = sums["grant"] if sums else None
+        funding_round.budget = sums["budget"] if sums else None
     return {
         "total": figures["total"],
         "live": figures["live"],
