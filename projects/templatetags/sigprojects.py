@@ -5,6 +5,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.forms import ChoiceField, ModelChoiceField, MultipleChoiceField
 from django.http import QueryDict
+from django.template.defaultfilters import linebreaksbr, urlizetrunc
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -27,15 +28,23 @@ def dkk(amount) -> str:
     return _("%(amount)s kr.") % {"amount": intcomma(int(amount))}
 
 
-@register.inclusion_tag("includes/traffic_light.html")
-def traffic_light(value: str, label: str = "", caption: str = ""):
-    """A status badge with colour, symbol and words; `label` is the choice's display text."""
-    return {
-        "value": value,
-        "symbol": _LIGHT_SYMBOLS.get(value, "○"),
-        "label": label,
-        "caption": caption,
-    }
+@register.simple_tag
+def traffic_light(value: str, label: str = "", caption: str = "") -> str:
+    """A status badge with colour, symbol and words; `label` is the choice's display text,
+    `caption` what the status is of, for screen readers. Drawn here rather than by a template:
+    lists and timelines draw one a row."""
+    hidden = format_html('<span class="visually-hidden">{}: </span>', caption) if caption else ""
+    if not value:
+        return format_html(
+            '<span class="badge status status-none">{}{}</span>', hidden, _("No status yet")
+        )
+    return format_html(
+        '<span class="badge status status-{}"><span aria-hidden="true">{}</span> {}{}</span>',
+        value,
+        _LIGHT_SYMBOLS.get(value, "○"),
+        hidden,
+        label,
+    )
 
 
 @register.filter
@@ -118,23 +127,40 @@ def excerpt(text: str, *, chars: int = LONG_TEXT_CHARS, lines: int = LONG_TEXT_L
     return head.rstrip(" \n,.;:–-")
 
 
-@register.inclusion_tag("includes/long_text.html")
+@register.simple_tag
 def long_text(
     text, about: str = "", label: str = "", css: str = "mb-1", chars: int = 0, urls: bool = False
-):
+) -> str:
     """A free text in a list or card: in full when short; otherwise its beginning and a
     disclosure that shows the whole text (no JavaScript needed). `about` names the record
     for screen readers, `label` goes in bold before the text, `urls` makes its addresses
-    links."""
+    links. Drawn here rather than by a template: a timeline draws several an entry."""
     text = text or ""
-    return {
-        "text": text,
-        "excerpt": excerpt(text, chars=chars or LONG_TEXT_CHARS),
-        "about": about,
-        "label": label,
-        "css": css,
-        "urls": urls,
-    }
+    short = excerpt(text, chars=chars or LONG_TEXT_CHARS)
+    bold = format_html("<strong>{}:</strong> ", label) if label else ""
+
+    def lines(value: str) -> str:
+        return linebreaksbr(urlizetrunc(value, 50, autoescape=True) if urls else value, True)
+
+    if not short:
+        return format_html('<p class="{}">{}{}</p>', css, bold, lines(text))
+    named = format_html('<span class="visually-hidden">: {}</span>', about) if about else ""
+    return format_html(
+        '<div class="long-text {}">\n'
+        '  <p class="long-text-excerpt mb-1">{}{} …</p>\n'
+        '  <details class="long-text-whole">\n'
+        '    <summary class="small">{}{}</summary>\n'
+        '    <p class="mb-0">{}{}</p>\n'
+        "  </details>\n"
+        "</div>",
+        css,
+        bold,
+        lines(short),
+        _("Read the whole text"),
+        named,
+        bold,
+        lines(text),
+    )
 
 
 # Fields of a filter form that stay in view, and that only sort (they narrow nothing).
