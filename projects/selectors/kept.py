@@ -63,15 +63,16 @@ def kept(name: str, scope: str, compute: Callable[[], Any]) -> tuple[Any, str]:
         return compute(), OFF
     # One entry per figures and language: a new snapshot or a new day replaces it.
     key = (name, scope, translation.get_language())
-    # The snapshot is read, and the figures computed, in one transaction that sees one
-    # snapshot throughout: what is kept is exact for that snapshot, even when a write
-    # committed while it was computed, and is used only while the database is unchanged.
+    today = timezone.localdate()
+    with _lock:
+        found = _kept.get(key)
+    if found is not None and found[0] == (_snapshot(), today):
+        return found[1], HIT
+    # Computed in one transaction that sees one snapshot throughout, read first: what is kept
+    # is exact for that snapshot, even when a write commits while it is computed, and is used
+    # only while the database is unchanged.
     with _one_snapshot():
-        state = (_snapshot(), timezone.localdate())
-        with _lock:
-            found = _kept.get(key)
-        if found is not None and found[0] == state:
-            return found[1], HIT
+        state = (_snapshot(), today)
         value = compute()
     with _lock:
         _kept[key] = (state, value)
