@@ -7,6 +7,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, 
 from django.utils.translation import gettext_lazy as _
 
 from projects import search
+from projects.access import roles_of
 from projects.models import (
     AIActRiskClass,
     Area,
@@ -31,6 +32,7 @@ from projects.models import (
     StopReason,
     TrafficLight,
 )
+from projects.selectors.kept import kept
 from projects.selectors.portfolio import (
     OBLIGATION_STATES,
     REALISATION_BANDS,
@@ -236,6 +238,33 @@ class ProjectFilter(django_filters.FilterSet):
         if organisations is not None:
             self.filters["lead_organisation"].queryset = organisations
             self.form.fields["lead_organisation"].queryset = organisations
+
+    # The choices read from tables: which organisations lead a project the user may read
+    # takes a pass over those projects.
+    KEPT_CHOICES = ("lead_organisation", "funding_round")
+
+    def offer_kept_choices(self, user) -> None:
+        """Offer the organisations and funding rounds as read while the data is unchanged
+        (`selectors.kept`): the same for every user who may read the same projects (the
+        agency, or the same organisations). Only what the form shows: a chosen value is still
+        validated against the database."""
+        roles = roles_of(user)
+        if roles.is_agency:
+            scope = "agency"
+        else:
+            scope = "organisations:" + ",".join(str(pk) for pk in sorted(roles.organisation_ids))
+
+        def read() -> dict[str, list[tuple[str, str]]]:
+            return {
+                name: [(str(value), str(label)) for value, label in self.form.fields[name].choices]
+                for name in self.KEPT_CHOICES
+            }
+
+        choices, _state = kept("portfolio-filter-choices", scope, read)
+        for name, offered in choices.items():
+            # Django's own setter: a model choice field then offers this list (django-filter's
+            # setter wraps it in an iterator made for plain choice fields).
+            forms.ChoiceField.choices.fset(self.form.fields[name], offered)
 
     @property
     def qs(self):

@@ -1,12 +1,14 @@
-"""Figures kept per state of the database (projects/selectors/kept.py): kept only while the
-data is the same, recomputed after any committed write, and computed in one snapshot however
-many writes commit meanwhile. PostgreSQL only: SQLite computes them every time."""
+"""Figures and filter choices kept per state of the database (projects/selectors/kept.py):
+kept only while the data is the same, recomputed after any committed write, and computed in
+one snapshot however many writes commit meanwhile. PostgreSQL only: SQLite computes them
+every time."""
 
 import re
 import threading
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -134,3 +136,49 @@ def test_inside_a_transaction_nothing_is_kept(reviewer):
     with transaction.atomic():
         assert kept_module.kept("figures", "a", lambda: 1) == (1, "off")
         assert kept_module.kept("figures", "a", lambda: 2) == (2, "off")
+
+
+def _signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _organisation_choices(client):
+    response = client.get(reverse("project_list"))
+    assert response.status_code == 200
+    field = response.context["filter"].form.fields["lead_organisation"]
+    return [label for value, label in field.choices if value]
+
+
+def test_filter_choices_are_kept_per_set_of_readable_projects(reviewer, coordinator):
+    """The portfolio's organisation choices are kept for the agency and for each set of
+    organisations apart: nobody is offered the lead of a project they may not read, and a new
+    lead is offered from the next request on."""
+    own = coordinator.memberships.get().organisation
+    other = factories.OrganisationFactory(name="Anden Kommune")
+    factories.ProjectFactory(lead_organisation=own, title="Egen")
+    factories.ProjectFactory(lead_organisation=other, title="Andres")
+    clients = {
+        "coordinator": _signed_in(coordinator),
+        "stranger": _signed_in(factories.MembershipFactory(organisation=other).user),
+        "reviewer": _signed_in(reviewer),
+    }
+
+    def step():
+        seen = {who: _organisation_choices(client) for who, client in clients.items()}
+        return {**seen, "again": _organisation_choices(clients["coordinator"])}
+
+    seen = _quietly(step)
+    assert seen["coordinator"] == seen["again"] == [own.name]
+    assert seen["stranger"] == [other.name]
+    assert seen["reviewer"] == sorted([own.name, other.name])
+    assert {key[1] for key in kept_module._kept if key[0] == "portfolio-filter-choices"} == {
+        f"organisations:{own.pk}",
+        f"organisations:{other.pk}",
+        "agency",
+    }
+    # Its organisation takes part in a project of a third: that lead is offered at once.
+    third = factories.OrganisationFactory(name="Tredje Region")
+    factories.ProjectFactory(lead_organisation=third, participants=[own], title="Fælles")
+    assert _organisation_choices(clients["coordinator"]) == sorted([own.name, third.name])

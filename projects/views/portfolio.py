@@ -30,12 +30,14 @@ READ_ONLY = ("GET", "HEAD")
 
 def _filtered_portfolio(request) -> ProjectFilter:
     projects = portfolio(request.user, archived=request.GET.get("archived") == "1")
-    return ProjectFilter(
+    project_filter = ProjectFilter(
         request.GET or None,
         projects,
         request=request,
         organisations=organisations_leading(projects_visible_to(request.user)),
     )
+    project_filter.offer_kept_choices(request.user)
+    return project_filter
 
 
 @user_permission("is_authenticated", methods=READ_ONLY)
