@@ -106,6 +106,18 @@ def roles_of(user) -> UserRoles:
     return roles
 
 
+def reading_scope(user) -> str:
+    """Who may read the same records as `user`: the agency, or the same organisations (all that
+    `projects_visible_to` and `lessons_visible_to` depend on). A key for what is kept per
+    reader."""
+    if not user.is_authenticated:
+        return "anonymous"
+    roles = roles_of(user)
+    if roles.is_agency:
+        return "agency"
+    return "organisations:" + ",".join(str(pk) for pk in sorted(roles.organisation_ids))
+
+
 def projects_visible_to(user) -> QuerySet[Project]:
     """Every project the user may read: all for the agency, else those led by or shared with
     one of the user's organisations."""

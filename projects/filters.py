@@ -7,7 +7,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, 
 from django.utils.translation import gettext_lazy as _
 
 from projects import search
-from projects.access import roles_of
+from projects.access import reading_scope
 from projects.models import (
     AIActRiskClass,
     Area,
@@ -95,7 +95,33 @@ def phase_order():
     )
 
 
-class ProjectFilter(django_filters.FilterSet):
+class KeptChoicesMixin:
+    """A filter set whose choices read from tables (`KEPT_CHOICES`) are kept while the data is
+    unchanged (`selectors.kept`), the same for everyone who may read the same records: the
+    organisations behind what a user may read take a pass over those records."""
+
+    KEPT_CHOICES: tuple[str, ...] = ()
+
+    def offer_kept_choices(self, user) -> None:
+        """Offer the kept choices. Only what the form shows: a chosen value is still validated
+        against the database."""
+
+        def read() -> dict[str, list[tuple[str, str]]]:
+            return {
+                name: [(str(value), str(label)) for value, label in self.form.fields[name].choices]
+                for name in self.KEPT_CHOICES
+            }
+
+        choices, _state = kept(f"{type(self).__name__}.choices", reading_scope(user), read)
+        for name, offered in choices.items():
+            # Django's own setter: a model choice field then offers this list (django-filter's
+            # setter wraps it in an iterator made for plain choice fields).
+            forms.ChoiceField.choices.fset(self.form.fields[name], offered)
+
+
+class ProjectFilter(KeptChoicesMixin, django_filters.FilterSet):
+    KEPT_CHOICES = ("lead_organisation", "funding_round")
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     current_phase = django_filters.MultipleChoiceFilter(
         label=_("Current phase"), choices=PhaseKind.choices, widget=forms.CheckboxSelectMultiple
@@ -238,33 +264,6 @@ class ProjectFilter(django_filters.FilterSet):
         if organisations is not None:
             self.filters["lead_organisation"].queryset = organisations
             self.form.fields["lead_organisation"].queryset = organisations
-
-    # The choices read from tables: which organisations lead a project the user may read
-    # takes a pass over those projects.
-    KEPT_CHOICES = ("lead_organisation", "funding_round")
-
-    def offer_kept_choices(self, user) -> None:
-        """Offer the organisations and funding rounds as read while the data is unchanged
-        (`selectors.kept`): the same for every user who may read the same projects (the
-        agency, or the same organisations). Only what the form shows: a chosen value is still
-        validated against the database."""
-        roles = roles_of(user)
-        if roles.is_agency:
-            scope = "agency"
-        else:
-            scope = "organisations:" + ",".join(str(pk) for pk in sorted(roles.organisation_ids))
-
-        def read() -> dict[str, list[tuple[str, str]]]:
-            return {
-                name: [(str(value), str(label)) for value, label in self.form.fields[name].choices]
-                for name in self.KEPT_CHOICES
-            }
-
-        choices, _state = kept("portfolio-filter-choices", scope, read)
-        for name, offered in choices.items():
-            # Django's own setter: a model choice field then offers this list (django-filter's
-            # setter wraps it in an iterator made for plain choice fields).
-            forms.ChoiceField.choices.fset(self.form.fields[name], offered)
 
     @property
     def qs(self):
@@ -447,7 +446,9 @@ class OperationDecisionFilter(django_filters.FilterSet):
         return finished_filter(queryset, "project_outcome", value)
 
 
-class LessonFilter(django_filters.FilterSet):
+class LessonFilter(KeptChoicesMixin, django_filters.FilterSet):
+    KEPT_CHOICES = ("organisation",)
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=LessonCategory.choices)
     phase = django_filters.ChoiceFilter(label=_("Phase"), choices=PhaseKind.choices)

@@ -173,7 +173,7 @@ def test_filter_choices_are_kept_per_set_of_readable_projects(reviewer, coordina
     assert seen["coordinator"] == seen["again"] == [own.name]
     assert seen["stranger"] == [other.name]
     assert seen["reviewer"] == sorted([own.name, other.name])
-    assert {key[1] for key in kept_module._kept if key[0] == "portfolio-filter-choices"} == {
+    assert {key[1] for key in kept_module._kept if key[0] == "ProjectFilter.choices"} == {
         f"organisations:{own.pk}",
         f"organisations:{other.pk}",
         "agency",
@@ -182,3 +182,42 @@ def test_filter_choices_are_kept_per_set_of_readable_projects(reviewer, coordina
     third = factories.OrganisationFactory(name="Tredje Region")
     factories.ProjectFactory(lead_organisation=third, participants=[own], title="Fælles")
     assert _organisation_choices(clients["coordinator"]) == sorted([own.name, third.name])
+
+
+def test_lesson_choices_are_kept_per_set_of_readable_lessons(reviewer, coordinator):
+    """The lessons library offers the organisations behind the lessons each reader may read:
+    a lesson kept to its project names its organisation to the agency and the project's own
+    organisations only, a shared one to everyone."""
+    from projects.models import LessonVisibility
+
+    own = coordinator.memberships.get().organisation
+    private, shared = (factories.OrganisationFactory(name=name) for name in ("Privat", "Delt"))
+    factories.LessonFactory(project=factories.ProjectFactory(lead_organisation=own))
+    factories.LessonFactory(
+        project=factories.ProjectFactory(lead_organisation=private),
+        visibility=LessonVisibility.PROJECT,
+    )
+    factories.LessonFactory(
+        project=factories.ProjectFactory(lead_organisation=shared),
+        visibility=LessonVisibility.PORTFOLIO,
+    )
+    clients = {
+        "coordinator": _signed_in(coordinator),
+        "private": _signed_in(factories.MembershipFactory(organisation=private).user),
+        "reviewer": _signed_in(reviewer),
+    }
+
+    def choices(client):
+        response = client.get(reverse("lesson_list"))
+        assert response.status_code == 200
+        field = response.context["filter"].form.fields["organisation"]
+        return [label for value, label in field.choices if value]
+
+    def step():
+        seen = {who: choices(client) for who, client in clients.items()}
+        return {**seen, "again": choices(clients["coordinator"])}
+
+    seen = _quietly(step)
+    assert seen["coordinator"] == seen["again"] == sorted([own.name, shared.name])
+    assert seen["private"] == sorted([private.name, shared.name])
+    assert seen["reviewer"] == sorted([own.name, private.name, shared.name])

@@ -21,6 +21,7 @@ def lesson_list(request):
         request=request,
         organisations=organisations_with_lessons_for(request.user),
     )
+    lesson_filter.offer_kept_choices(request.user)
     page = Paginator(lesson_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
