@@ -10,6 +10,7 @@ from html import unescape
 
 import openpyxl
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -322,3 +323,19 @@ def test_exports_run_a_fixed_number_of_queries_with_more_obligations(
     small = {name: queries(name) for name in ("export_csv", "export_xlsx")}
     _more(20, norddjurs)
     assert {name: queries(name) for name in ("export_csv", "export_xlsx")} == small
+
+
+def test_the_overdue_count_follows_the_date(client, reviewer, world):
+    """The rows' figures are built once a day: a day later the same list counts the
+    obligations that fell due meanwhile."""
+
+    def overdue(title):
+        client.force_login(reviewer)
+        response = client.get(reverse("project_list"), {"order": "title"})
+        rows = {project.title: project for project in response.context["page"].object_list}
+        return rows[title].overdue_obligations
+
+    assert overdue("Sagsassistent") == 0
+    with time_machine.travel(date(2099, 7, 1), tick=False):
+        assert overdue("Sagsassistent") == 1
+    assert overdue("Sagsassistent") == 0

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -203,24 +204,41 @@ def portfolio(user, *, archived: bool = False) -> QuerySet[Project]:
     return projects_visible_to(user).filter(archived=archived).order_by("title", "id")
 
 
+def _follow_ups_of(user) -> tuple[int, ...] | None:
+    """Whose follow-up requests a row flags: all for the agency, else those of projects led
+    by the user's organisations (see `ProjectQuerySet.with_flags`)."""
+    roles = roles_of(user)
+    return None if roles.is_agency else tuple(sorted(roles.organisation_ids))
+
+
+def _with_row_figures(projects: QuerySet[Project], follow_ups_of) -> QuerySet[Project]:
+    projects = projects.select_related("lead_organisation", "funding_round").with_flags(
+        follow_ups_of=None if follow_ups_of is None else list(follow_ups_of)
+    )
+    return with_obligation_counts(with_organisations_in_operation(projects))
+
+
 def with_row_figures(projects: QuerySet[Project], user) -> QuerySet[Project]:
     """Each project with what a row of the list and the exports shows: its lead organisation
     and round, the flags, the count of organisations running the solution and the counts of
     open and overdue AI Act obligations."""
-    roles = roles_of(user)
-    projects = projects.select_related("lead_organisation", "funding_round").with_flags(
-        follow_ups_of=None if roles.is_agency else roles.organisation_ids
-    )
-    return with_obligation_counts(with_organisations_in_operation(projects))
+    return _with_row_figures(projects, _follow_ups_of(user))
+
+
+@lru_cache(maxsize=128)
+def _row_figures(follow_ups_of: tuple[int, ...] | None, today: date) -> QuerySet[Project]:
+    """`with_row_figures` of every project, built once a day for each set of organisations
+    whose follow-ups are flagged (the overdue count reads the date): building its subqueries
+    costs more than running them for a page of rows. Never evaluated itself; each page
+    filters a copy."""
+    return _with_row_figures(Project.objects.all(), follow_ups_of)
 
 
 def portfolio_rows(user, pks: list[int]) -> list[Project]:
     """The rows of one page of the list, in the order of `pks` (one page of an already
     filtered and sorted `portfolio`): the figures are computed for these rows only."""
-    rows = {
-        project.pk: project
-        for project in with_row_figures(Project.objects.filter(pk__in=pks), user)
-    }
+    figures = _row_figures(_follow_ups_of(user), timezone.localdate())
+    rows = {project.pk: project for project in figures.filter(pk__in=pks)}
     return [rows[pk] for pk in pks if pk in rows]
 
 
