@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup css run test chromium java bench bench-100k-seed lighthouse lint check-migrations check-deploy translations messages audit clean
+.PHONY: setup css run test chromium java bench bench-inprocess bench-100k-seed lighthouse lint check-migrations check-deploy translations messages audit clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,11 @@ BENCH_ENV := DEBUG=0 SECRET_KEY=benchmark-only-key-5b1e9f3c7a2d4e6f8a0c1e3b5d7f9
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BENCH_ENV) $(PY) -m tests.benchmark $(BENCH_ARGS)
+
+# Where a request's time goes: each page kind requested one at a time in this process, with
+# its queries' time, and the dashboard's figures computed afresh (tests/benchmark/inprocess.py).
+bench-inprocess: setup
+	$(BENCH_ENV) ALLOWED_HOSTS=testserver $(PY) -m tests.benchmark.inprocess $(BENCH_ARGS)
 
 # Seeds 100,000 synthetic projects into sigprojects_bench_100k (long), for `make bench`.
 bench-100k-seed: $(VENV)/.installed

@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from importlib import import_module
@@ -391,7 +390,7 @@ def measure_here(command: Command, label: str, options: dict) -> dict:
                 threads=options["threads"],
                 cycle=kind.single,
             )
-            settle(port, options["workers"])
+            settle(port, server)
         if label == HEADLINE:
             result["single_url"] = {}
             for name, (path, who) in SINGLE_URL.items():
@@ -404,7 +403,7 @@ def measure_here(command: Command, label: str, options: dict) -> dict:
                     threads=options["threads"],
                     cycle=True,
                 )
-                settle(port, options["workers"])
+                settle(port, server)
         result["writer"] = writer.stop()
         if label == HEADLINE:
             out.write("  exporting every project as CSV three times …")
@@ -532,16 +531,34 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise CommandError("gunicorn did not start")
 
 
-def settle(port: int, workers: int) -> None:
+def settle(port: int, server) -> None:
     """Wait for the requests still running when wrk stopped, so that they do not weigh on
-    the next page kind: a first request comes after everything queued before it, then one
-    request per worker at once finds every worker free."""
+    the next page kind: a first request comes after everything queued before it; then every
+    worker must have been idle (no CPU time used) for a moment, since the last request
+    accepted before it may still be running in another worker (a dashboard computed at
+    100,000 projects takes seconds)."""
     _health(port)
-    threads = [threading.Thread(target=_health, args=(port,)) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = _children(server.pid)
+    deadline = time.monotonic() + 120
+    quiet = 0
+    before = _cpu_ticks(workers)
+    while quiet < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = _cpu_ticks(workers)
+        quiet = quiet + 1 if now - before <= 1 else 0
+        before = now
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    """User and system CPU time of these processes, in clock ticks."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total
 
 
 def _health(port: int) -> None:
