@@ -2,6 +2,7 @@
 nothing loaded from another origin."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,6 +50,6 @@ def test_the_token_page_is_accessible(new_page, live_server, language):
     problems = check(page, "API tokens with a new token", report)
     # A refused form: the error is announced at its field.
     page.locator("form[action='/account/api-tokens/'] button[type=submit]").click()
-    assert page.locator(".invalid-feedback, .is-invalid").count() > 0
+    expect(page.locator(".invalid-feedback, .is-invalid").first).to_be_visible()
     problems += check(page, "API tokens with an error", report)
     assert problems == [], "\n".join(problems)

@@ -214,8 +214,10 @@ def test_a_participant_records_its_own_go_live_and_the_agency_sees_it_at_once(
     # Every organisation that decided against says why.
     reviewer.goto("/dashboard/")
     _dashboard_cell(reviewer, "Alle puljer", 4).click()
+    expect(reviewer).to_have_url(re.compile(r"/portfolio/decisions/\?decision=not_to"))
+    expect(reviewer.get_by_role("heading", level=1)).to_be_visible()
     rows = reviewer.locator("tbody tr")
-    assert rows.count() > 0
+    expect(rows).not_to_have_count(0)
     for index in range(rows.count()):
         text = rows.nth(index).inner_text()
         assert "Besluttet ikke at idriftsætte" in text

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import check
 
@@ -29,7 +30,7 @@ def test_a_visitor_finds_and_reads_a_published_algorithm(real_projects, new_page
     page.get_by_role("searchbox", name="Søg").fill("aktindsigt")
     page.get_by_role("button", name="Vis algoritmer").click()
     results = page.locator("article")
-    assert results.count() == 1
+    expect(results).to_have_count(1)
     assert "1 algoritme" in page.locator("#result-heading").inner_text()
     problems += check(page, "register search", report)
 
@@ -53,7 +54,7 @@ def test_a_visitor_finds_and_reads_a_published_algorithm(real_projects, new_page
     page.get_by_role("link", name="Back to the register").click()
     page.get_by_role("searchbox", name="Search").fill("flådestyring")
     page.get_by_role("button", name="Show algorithms").click()
-    assert page.locator("article").count() == 1
+    expect(page.locator("article")).to_have_count(1)
     assert "1 algorithm" in page.locator("#result-heading").inner_text()
     problems += check(page, "register search (English)", report)
     assert problems == [], "\n".join(problems)
