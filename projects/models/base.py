@@ -1,7 +1,22 @@
+from functools import cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.utils.choices import CallableChoiceIterator
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def _choice_labels(field, language: str | None) -> dict:
+    """The labels of a field's choices by value, in `language` (the active one)."""
+    return {
+        make_hashable(value): force_str(label, strings_only=True)
+        for value, label in field.flatchoices
+    }
 
 
 class TimeStampedModel(models.Model):
@@ -10,6 +25,16 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """What `get_<field>_display()` returns, as Django's own, with each field's labels
+        translated once per language: Django builds and translates a dict of every choice on
+        each call, and lists call it for several fields a row."""
+        if isinstance(field.choices, CallableChoiceIterator):
+            return super()._get_FIELD_display(field)
+        value = getattr(self, field.attname)
+        labels = _choice_labels(field, get_language())
+        return labels.get(make_hashable(value), force_str(value, strings_only=True))
 
 
 class VersionedModel(models.Model):
