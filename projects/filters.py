@@ -1,13 +1,17 @@
 """Filter sets for the portfolio list and the lessons library. Every choice offered is
 narrowed to what the user may read; the whole filter lives in the URL."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceIterator
 
 from projects import search
 from projects.access import reading_scope
+from projects.fixed_choices import FixedChoices
 from projects.models import (
     AIActRiskClass,
     Area,
@@ -95,6 +99,46 @@ def phase_order():
     )
 
 
+class ListFilterSet(django_filters.FilterSet):
+    """A filter set whose form class is made once, and whose copies share fixed choices.
+
+    django-filter makes a new form class, with a new field for every filter, on each request,
+    and Django and django-filter then deep-copy every filter and field with all its choices:
+    together more than the rest of building the filter. The form class here is made from the
+    class's own filters, never an instance's, so nothing of one reader (the organisations
+    offered to them, say) stays in it; each instance offers its own on its form's copies."""
+
+    _form_classes: dict[type, type] = {}
+
+    def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if "_choices_fixed" not in cls.__dict__:
+            for class_filter in cls.base_filters.values():
+                choices = class_filter.extra.get("choices")
+                if isinstance(choices, list):
+                    class_filter.extra["choices"] = FixedChoices(choices)
+            cls._choices_fixed = True
+        super().__init__(*args, **kwargs)
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = ListFilterSet._form_classes.get(cls)
+        if form_class is None:
+            fields = {name: f.field for name, f in copy.deepcopy(cls.base_filters).items()}
+            for field in fields.values():
+                if isinstance(field, forms.ModelChoiceField):
+                    continue
+                choices = getattr(field, "_choices", None)
+                if isinstance(choices, ChoiceIterator) and isinstance(choices.choices, list):
+                    # django-filter's choice fields wrap their choices (field and widget alike).
+                    choices.choices = FixedChoices(choices.choices)
+                elif isinstance(choices, list):
+                    field._choices = field.widget.choices = FixedChoices(choices)
+            form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+            ListFilterSet._form_classes[cls] = form_class
+        return form_class
+
+
 class KeptChoicesMixin:
     """A filter set whose choices read from tables (`KEPT_CHOICES`) are kept while the data is
     unchanged (`selectors.kept`), the same for everyone who may read the same records: the
@@ -108,18 +152,22 @@ class KeptChoicesMixin:
 
         def read() -> dict[str, list[tuple[str, str]]]:
             return {
-                name: [(str(value), str(label)) for value, label in self.form.fields[name].choices]
+                name: FixedChoices(
+                    (str(value), str(label)) for value, label in self.form.fields[name].choices
+                )
                 for name in self.KEPT_CHOICES
             }
 
         choices, _state = kept(f"{type(self).__name__}.choices", reading_scope(user), read)
         for name, offered in choices.items():
-            # Django's own setter: a model choice field then offers this list (django-filter's
-            # setter wraps it in an iterator made for plain choice fields).
-            forms.ChoiceField.choices.fset(self.form.fields[name], offered)
+            # Set as Django's setter sets them, without copying the kept list: a model choice
+            # field then offers this list (django-filter's setter would wrap it in an
+            # iterator made for plain choice fields).
+            field = self.form.fields[name]
+            field._choices = field.widget.choices = offered
 
 
-class ProjectFilter(KeptChoicesMixin, django_filters.FilterSet):
+class ProjectFilter(KeptChoicesMixin, ListFilterSet):
     KEPT_CHOICES = ("lead_organisation", "funding_round")
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
@@ -389,7 +437,7 @@ class ProjectFilter(KeptChoicesMixin, django_filters.FilterSet):
         return queryset.filter({v: c for v, _label, c in SHARE_BANDS}[value])
 
 
-class OperationDecisionFilter(django_filters.FilterSet):
+class OperationDecisionFilter(ListFilterSet):
     """The operation decisions across the portfolio: one row per organisation on a project
     (see selectors.portfolio.organisation_row_parts), filtered part by part and combined."""
 
@@ -446,7 +494,7 @@ class OperationDecisionFilter(django_filters.FilterSet):
         return finished_filter(queryset, "project_outcome", value)
 
 
-class LessonFilter(KeptChoicesMixin, django_filters.FilterSet):
+class LessonFilter(KeptChoicesMixin, ListFilterSet):
     KEPT_CHOICES = ("organisation",)
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
@@ -478,7 +526,7 @@ def search_lessons(queryset, text: str):
     return search.search(queryset, text, search.LESSONS)
 
 
-class LegalQuestionFilter(django_filters.FilterSet):
+class LegalQuestionFilter(ListFilterSet):
     """The library of legal questions and shared answers."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")

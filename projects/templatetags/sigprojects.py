@@ -7,11 +7,13 @@ from django.forms import ChoiceField, ModelChoiceField, MultipleChoiceField
 from django.http import QueryDict
 from django.template.defaultfilters import linebreaksbr, urlizetrunc
 from django.urls import reverse
-from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format, number_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from projects.fixed_choices import FixedChoices
 from projects.numbers import trimmed
 
 register = template.Library()
@@ -45,6 +47,62 @@ def traffic_light(value: str, label: str = "", caption: str = "") -> str:
         hidden,
         label,
     )
+
+
+# The portfolio list's flags for what needs attention, in the order the column shows them.
+_ATTENTION_BADGE = '<span class="badge text-bg-{} text-wrap text-start">{}</span>'
+
+
+@register.simple_tag
+def portfolio_rows(projects) -> str:
+    """The portfolio list's table rows, one a project with its figures (`with_row_figures`).
+    Drawn here rather than by a template: every list page draws 25 rows of ten cells, and a
+    template costs several times as much per cell."""
+    rows = []
+    for project in projects:
+        flags = []
+        if project.open_follow_up:
+            flags.append(format_html(_ATTENTION_BADGE, "warning", _("Follow-up request")))
+        if project.help_requested:
+            flags.append(format_html(_ATTENTION_BADGE, "info", _("Help requested")))
+        if project.escalated_barrier:
+            flags.append(format_html(_ATTENTION_BADGE, "danger", _("Escalated barrier")))
+        if project.overdue_obligations:
+            overdue = ngettext(
+                "%(counter)s overdue AI Act obligation",
+                "%(counter)s overdue AI Act obligations",
+                project.overdue_obligations,
+            ) % {"counter": number_format(project.overdue_obligations)}
+            flags.append(format_html(_ATTENTION_BADGE, "danger", overdue))
+        funding_round = project.funding_round
+        rows.append(
+            format_html(
+                '<tr><th scope="row"><a href="{}">{}</a><br>'
+                '<small class="text-body-secondary">{}</small></th>'
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                '<td class="text-end">{}</td><td class="text-end">{}</td>'
+                '<td class="portfolio-attention">{}</td></tr>',
+                reverse("project_detail", args=[project.pk]),
+                project.title,
+                funding_round.name if funding_round else "",
+                project.lead_organisation.name,
+                project.get_current_phase_display() or "–",
+                traffic_light(project.current_status, project.get_current_status_display()),
+                date_format(project.last_status_on, "SHORT_DATE_FORMAT")
+                if project.last_status_on
+                else "–",
+                project.get_outcome_display(),
+                _("%(running)s of %(total)s")
+                % {
+                    "running": number_format(project.organisations_running),
+                    "total": number_format(project.organisations_total),
+                },
+                percent(project.realisation_percent),
+                percent(project.consultant_share),
+                mark_safe(" ".join(flags)),
+            )
+        )
+    return mark_safe("\n".join(rows))
 
 
 @register.filter
@@ -204,58 +262,68 @@ def _unchosen_value(field) -> str:
     return "" if first is None else str(first[0])
 
 
+_CHOICE_TEXTS_KEPT = 512
+_choice_texts: dict[tuple, tuple] = {}
+
+
+def choice_texts(form_field) -> list[tuple[str, str, str]]:
+    """A form field's choices as (value, value escaped, label escaped) in the active language.
+    Fixed choices (`FixedChoices`) are translated and escaped once per language, and kept
+    with the very choices they were drawn from: other choices are other objects."""
+    source = getattr(form_field, "_choices", None)
+    fixed = getattr(source, "choices", source)  # django-filter wraps them in an iterator
+    extra = (getattr(form_field, "empty_label", None), getattr(form_field, "null_label", None))
+    key = (id(fixed), get_language())
+    if isinstance(fixed, FixedChoices):
+        found = _choice_texts.get(key)
+        if found is not None and found[0] is fixed and found[1] == extra:
+            return found[2]
+    # Iterated rather than list()ed: a model choice field would count its rows first.
+    texts = [
+        (str(value), escape("" if value is None else str(value)), escape(str(label)))
+        for value, label in iter(getattr(form_field, "choices", ()))
+    ]
+    if isinstance(fixed, FixedChoices):
+        if len(_choice_texts) >= _CHOICE_TEXTS_KEPT:
+            _choice_texts.clear()
+        _choice_texts[key] = (fixed, extra, texts)
+    return texts
+
+
 @register.simple_tag
 def filter_field(field) -> str:
     """One field of a list's filter form: a group of checkboxes, a select or a text box with
     its label and error. Drawn here rather than by templates, because every list draws all
     of them on every request and a template loop over every choice costs more than the
     rest of the page."""
-    # Iterated rather than list()ed: a model choice field would count its rows first.
-    choices = list(iter(getattr(field.field, "choices", ())))
+    choices = choice_texts(field.field)
     errors = field.errors
     error_id = f"{field.auto_id}_error"
     if field.widget_type == "checkboxselectmultiple":
         chosen = {str(value) for value in field.value() or []}
-        boxes = format_html_join(
-            "",
+        name, prefix = escape(field.html_name), escape(field.auto_id)
+        boxes = "".join(
             '<div class="form-check"><input class="form-check-input" type="checkbox" '
-            'name="{}" value="{}" id="{}_{}"{}><label class="form-check-label" '
-            'for="{}_{}">{}</label></div>',
-            (
-                (
-                    field.html_name,
-                    value,
-                    field.auto_id,
-                    index,
-                    mark_safe(" checked") if str(value) in chosen else "",
-                    field.auto_id,
-                    index,
-                    label,
-                )
-                for index, (value, label) in enumerate(choices)
-            ),
+            f'name="{name}" value="{value}" id="{prefix}_{index}"'
+            f'{" checked" if raw in chosen else ""}><label class="form-check-label" '
+            f'for="{prefix}_{index}">{label}</label></div>'
+            for index, (raw, value, label) in enumerate(choices)
         )
         return format_html(
             '<fieldset class="mb-3"><legend class="form-label fs-6 mb-1">{}</legend>{}</fieldset>',
             field.label,
-            boxes,
+            mark_safe(boxes),
         )
     invalid = " is-invalid" if errors else ""
     described = format_html(' aria-describedby="{}"', error_id) if errors else ""
     if choices:
         current = field.value()
         current = "" if current is None else str(current)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    "" if value is None else value,
-                    mark_safe(" selected") if str(value) == current else "",
-                    label,
-                )
-                for value, label in choices
-            ),
+        options = mark_safe(
+            "".join(
+                f'<option value="{value}"{" selected" if raw == current else ""}>{label}</option>'
+                for raw, value, label in choices
+            )
         )
         control = format_html(
             '<select class="form-select{}" name="{}" id="{}"{}>{}</select>',
