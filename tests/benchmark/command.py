@@ -11,6 +11,7 @@ figures, the growth from size to size and the budgets met or missed; writes the 
 import json
 import math
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -258,6 +259,15 @@ class Command(BaseCommand):
         for kind in headline["kinds"]:
             if kind["note"]:
                 write(f"  {kind['name']}: {kind['note']}")
+        if all("cpu" in page for page in headline["pages"].values()):
+            write("\nCPU per request (ms) and the share of the cores busy, by page kind")
+            parts = ("app", "database", "load generator", "benchmark and writer")
+            header = f"{'page':22} " + " ".join(f"{part:>20}" for part in parts) + "  busy"
+            write(header)
+            write("-" * len(header))
+            for name, page in headline["pages"].items():
+                cells = " ".join(f"{page['cpu'][part]:20.2f}" for part in parts)
+                write(f"{name:22} {cells}  {page['cpu']['cores_busy']:.0%}")
         repeats = sum(
             p["repeats"] for n, p in headline["pages"].items() if not _single(headline, n)
         )
@@ -382,7 +392,8 @@ def measure_here(command: Command, label: str, options: dict) -> dict:
         for kind in kinds:
             out.write(f"  loading {kind.name} ({len(kind.paths):,} URLs) …")
             lines = [(cookies[kind.persona], path) for path in kind.paths]
-            result["pages"][kind.name] = run_wrk(
+            before = cpu_split(server)
+            page = run_wrk(
                 f"http://127.0.0.1:{port}",
                 lines,
                 duration=options["duration"],
@@ -390,6 +401,8 @@ def measure_here(command: Command, label: str, options: dict) -> dict:
                 threads=options["threads"],
                 cycle=kind.single,
             )
+            page["cpu"] = cpu_per_request(before, cpu_split(server), page)
+            result["pages"][kind.name] = page
             settle(port, server)
         if label == HEADLINE:
             result["single_url"] = {}
@@ -547,6 +560,55 @@ def settle(port: int, server) -> None:
         now = _cpu_ticks(workers)
         quiet = quiet + 1 if now - before <= 1 else 0
         before = now
+
+
+def cpu_split(server) -> dict:
+    """CPU seconds used so far by the application (gunicorn's workers, by process), the
+    database (every PostgreSQL process, by process), the load generator (wrk, a finished
+    child of this process) and this process (the writer), with the wall clock."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    database = [
+        int(path.parent.name)
+        for path in Path("/proc").glob("[0-9]*/comm")
+        if _read(path).strip() == "postgres"
+    ]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "app": {pid: _cpu_ticks([pid]) / ticks for pid in _children(server.pid)},
+        "database": {pid: _cpu_ticks([pid]) / ticks for pid in database},
+        "load generator": children.ru_utime + children.ru_stime,
+        "benchmark and writer": own.ru_utime + own.ru_stime,
+        "wall": time.monotonic(),
+    }
+
+
+def cpu_per_request(before: dict, after: dict, page: dict) -> dict:
+    """Milliseconds of CPU per request of each part over one page kind's run, and how busy
+    the machine's cores were (the share of all cores' time that these parts used). A
+    process that ended during the run is left out (a database connection closed by its
+    age): its part is then a little low, never negative."""
+    requests = page["requests"] or 1
+    used = {}
+    for name, value in after.items():
+        if name == "wall":
+            continue
+        if isinstance(value, dict):
+            earlier = before[name]
+            used[name] = sum(max(0.0, now - earlier.get(pid, 0.0)) for pid, now in value.items())
+        else:
+            used[name] = value - before[name]
+    wall = after["wall"] - before["wall"]
+    split = {name: round(1000 * seconds / requests, 2) for name, seconds in used.items()}
+    split["cores_busy"] = round(sum(used.values()) / (wall * (os.cpu_count() or 1)), 2)
+    return split
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
 
 
 def _cpu_ticks(pids: list[int]) -> int:
