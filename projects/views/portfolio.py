@@ -15,8 +15,8 @@ from projects.filters import OperationDecisionFilter, ProjectFilter
 from projects.models import OperationDecisionKind, OrganisationKind, ParticipationKind, StopReason
 from projects.paging import CountedPaginator
 from projects.selectors.kept import kept
-from projects.selectors.portfolio import dashboard as dashboard_figures
 from projects.selectors.portfolio import (
+    LIST_ROW_FIELDS,
     organisation_row_parts,
     organisations_leading,
     organisations_on,
@@ -24,6 +24,7 @@ from projects.selectors.portfolio import (
     portfolio_rows,
     with_row_figures,
 )
+from projects.selectors.portfolio import dashboard as dashboard_figures
 from projects.selectors.solutions import solution_figures
 
 READ_ONLY = ("GET", "HEAD")
@@ -51,7 +52,7 @@ def project_list(request):
     # computed for the rows of this page only.
     ids = project_filter.qs.values_list("pk", flat=True)
     page = CountedPaginator(ids, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = portfolio_rows(request.user, list(page.object_list))
+    page.object_list = portfolio_rows(request.user, list(page.object_list), fields=LIST_ROW_FIELDS)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
