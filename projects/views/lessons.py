@@ -1,10 +1,10 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from projects.access import user_permission
 from projects.filters import LessonFilter
-from projects.paging import CountedPaginator
 from projects.selectors.portfolio import (
     lesson_for,
     lesson_library,
@@ -22,7 +22,7 @@ def lesson_list(request):
         organisations=organisations_with_lessons_for(request.user),
     )
     lesson_filter.offer_kept_choices(request.user)
-    page = CountedPaginator(lesson_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(lesson_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

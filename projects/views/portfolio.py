@@ -13,7 +13,6 @@ from projects import exports
 from projects.access import projects_visible_to, roles_of, user_permission
 from projects.filters import OperationDecisionFilter, ProjectFilter
 from projects.models import OperationDecisionKind, OrganisationKind, ParticipationKind, StopReason
-from projects.paging import CountedPaginator
 from projects.selectors.kept import kept
 from projects.selectors.portfolio import (
     LIST_ROW_FIELDS,
@@ -51,7 +50,7 @@ def project_list(request):
     # Counted, sorted and paged on the projects' own columns; the figures of a row are then
     # computed for the rows of this page only.
     ids = project_filter.qs.values_list("pk", flat=True)
-    page = CountedPaginator(ids, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ids, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = portfolio_rows(request.user, list(page.object_list), fields=LIST_ROW_FIELDS)
     query = request.GET.copy()
     query.pop("page", None)
