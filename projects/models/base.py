@@ -19,9 +19,8 @@ def _choice_labels(field, language: str | None) -> dict:
     }
 
 
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+class ChoiceLabelsModel(models.Model):
+    """A model whose `get_<field>_display()` looks its labels up by field and language."""
 
     class Meta:
         abstract = True
@@ -35,6 +34,14 @@ class TimeStampedModel(models.Model):
         value = getattr(self, field.attname)
         labels = _choice_labels(field, get_language())
         return labels.get(make_hashable(value), force_str(value, strings_only=True))
+
+
+class TimeStampedModel(ChoiceLabelsModel):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class VersionedModel(models.Model):
