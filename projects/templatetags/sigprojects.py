@@ -1,3 +1,4 @@
+import operator
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -54,7 +55,7 @@ _ATTENTION_BADGE = '<span class="badge text-bg-{} text-wrap text-start">{}</span
 
 
 @register.simple_tag
-def portfolio_rows(projects) -> str:
+def portfolio_table_rows(projects) -> str:
     """The portfolio list's table rows, one a project with its figures (`with_row_figures`).
     Drawn here rather than by a template: every list page draws 25 rows of ten cells, and a
     template costs several times as much per cell."""
@@ -276,7 +277,7 @@ def choice_texts(form_field) -> list[tuple[str, str, str]]:
     key = (id(fixed), get_language())
     if isinstance(fixed, FixedChoices):
         found = _choice_texts.get(key)
-        if found is not None and found[0] is fixed and found[1] == extra:
+        if found is not None and found[0] is fixed and all(map(operator.is_, found[1], extra)):
             return found[2]
     # Iterated rather than list()ed: a model choice field would count its rows first.
     texts = [
